@@ -1,0 +1,5 @@
+//! The `trustmap` binary.
+
+fn main() {
+    println!("trustmap");
+}
