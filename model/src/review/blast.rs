@@ -3,7 +3,14 @@
 use serde::Serialize;
 
 use super::Finding;
-use crate::graph::Graph;
+use crate::graph::{Graph, NodeIx};
+
+/// What one compromised identity reaches.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct BlastRadius {
+    /// Id of the compromised identity or workforce user.
+    pub identity: String,
+}
 
 /// One identity's blast radius in the ranking.
 #[derive(Clone, Debug, Serialize)]
@@ -23,6 +30,13 @@ pub struct RankEntry {
 pub struct Ranking {
     /// The entries, largest blast radius first, ties by id.
     pub entries: Vec<RankEntry>,
+}
+
+/// Computes the blast radius of one compromised identity or workforce user.
+pub fn blast_radius(graph: &Graph<'_>, identity: NodeIx) -> BlastRadius {
+    BlastRadius {
+        identity: graph.id(identity).to_owned(),
+    }
 }
 
 /// Ranks every identity and workforce user by blast radius.
