@@ -1,8 +1,8 @@
 //! The checklist: the predicate of every automatic item, and each item's state.
 //!
-//! [`findings`] runs the predicates of the identity, network, data and visibility items; the
+//! [`findings`] runs the predicates of the identity, network, data and visibility items. The
 //! review items REV-1, REV-2 and REV-3 take their findings from the review questions.
-//! [`evaluate`] then gives every item of [`RULES`] its state from the findings under it and
+//! [`evaluate`] then gives every item of [`RULES`] its state, from the findings under it and
 //! from whether its subject is present in the model.
 //!
 //! An automatic item fails when some finding above info falls under it. Otherwise it passes
@@ -81,7 +81,7 @@ pub struct ItemResult {
     pub id: &'static str,
     /// The pillar it belongs to.
     pub pillar: Pillar,
-    /// What the item asks for.
+    /// The item's title, naming the control it requires.
     pub title: &'static str,
     /// Whether a predicate decides it.
     pub automatic: bool,
@@ -89,7 +89,7 @@ pub struct ItemResult {
     pub state: ItemState,
     /// How many findings fall under it, info findings included.
     pub findings: usize,
-    /// The most severe finding under it.
+    /// The maximum severity of the findings under it.
     pub worst: Option<Severity>,
     /// The reviewer's verdict stored in the document. It decides a manual item; beside an
     /// automatic item it is shown and does not change the state.
@@ -110,7 +110,7 @@ struct Check {
     applies: fn(&Graph<'_>) -> bool,
 }
 
-/// Every check, pillar by pillar.
+/// Returns every check, pillar by pillar.
 fn checks() -> impl Iterator<Item = &'static Check> {
     identity::CHECKS
         .iter()
@@ -275,9 +275,7 @@ fn is_public_content(graph: &Graph<'_>, ix: NodeIx) -> bool {
     let classes = node.held_data_classes();
     let out = graph.out_edges(ix);
     !classes.is_empty()
-        && classes
-            .iter()
-            .all(|class| *class == DataClass::Public)
+        && classes.iter().all(|class| *class == DataClass::Public)
         && !graph.is_crown_jewel(ix)
         && graph.flows_out(ix).is_empty()
         && out.runs_as.is_empty()
@@ -286,10 +284,16 @@ fn is_public_content(graph: &Graph<'_>, ix: NodeIx) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use rand::rngs::SmallRng;
+    use rand::{Rng as _, SeedableRng as _};
+
     use super::testing::{Model, good_flow, state};
     use super::*;
     use crate::document::{
-        DataClass, DataStore, ExternalSort, Gateway, IdentitySort, ManualVerdict, Verdict,
+        Account, Action, Authentication, Authorization, CanAssume, CredentialLifetime, DataStore,
+        Document, Edge, EdgeKind, Encryption, External, Flow, Gateway, Grant, Identity,
+        IdentitySort, Key, KeyRotation, NetworkPath, Node, PortRange, Secret, SecretStorage,
+        Service, Zone, ZoneSort,
     };
 
     fn finding(rule: &str, severity: Severity) -> Finding {
@@ -353,12 +357,15 @@ mod tests {
 
     #[test]
     fn manual_item_takes_reviewer_verdict() {
-        // VIS-4 without a verdict is manual; each stored verdict sets its state.
+        // VIS-4 without a verdict is manual, and each stored verdict sets its state.
         let mut model = Model::new();
         model.account("acct");
         let doc = model.doc.clone();
         let graph = Graph::new(&doc);
-        assert_eq!(result(&evaluate(&graph, &[]), "VIS-4").state, ItemState::Manual);
+        assert_eq!(
+            result(&evaluate(&graph, &[]), "VIS-4").state,
+            ItemState::Manual
+        );
 
         for (stored, expected) in [
             (Verdict::Pass, ItemState::Pass),
@@ -380,7 +387,8 @@ mod tests {
 
     #[test]
     fn verdict_on_automatic_item_is_shown_not_applied() {
-        // One account with every control off fails VIS-1; a stored pass does not change that.
+        // One account with every control off fails VIS-1, and a stored pass does not change
+        // that.
         let mut model = Model::new();
         model.account("acct");
         model
@@ -398,7 +406,8 @@ mod tests {
         assert_eq!(vis1.worst, Some(Severity::High));
     }
 
-    /// A customer calls a gateway that calls a service: REV-1 and REV-3 have subjects.
+    /// Builds a model where a customer calls a gateway that calls a service, so REV-1 and
+    /// REV-3 have subjects.
     fn reachable_model() -> Model {
         let mut model = Model::new();
         model.external("customer", ExternalSort::Customer);
@@ -428,7 +437,7 @@ mod tests {
 
     #[test]
     fn rev1_not_applicable_without_reachable_node() {
-        // Two private services call each other; nothing external or public starts a path.
+        // Two private services call each other, and nothing external or public starts a path.
         let mut model = Model::new();
         model.service("a");
         model.service("b");
@@ -454,8 +463,8 @@ mod tests {
 
     #[test]
     fn rev2_states_follow_findings_and_subjects() {
-        // Fails on a high finding; passes with an identity; not applicable without any
-        // identity or workforce user (a workforce group alone is no subject).
+        // REV-2 fails on a high finding and passes with an identity. It is not applicable
+        // without an identity or a workforce user: a workforce group alone is no subject.
         let mut with_identity = Model::new();
         with_identity.identity("role", IdentitySort::IamRole);
         let findings = [finding("REV-2", Severity::High)];
@@ -479,7 +488,7 @@ mod tests {
 
     #[test]
     fn rev3_states_follow_findings_and_subjects() {
-        // The gateway-to-service flow is east-west; a customer-to-gateway flow alone is not.
+        // The gateway-to-service flow is east-west, but a customer-to-gateway flow is not.
         let model = reachable_model();
         let findings = [finding("REV-3", Severity::High)];
         assert_eq!(state(&model.doc, "REV-3", &findings), ItemState::Fail);
@@ -493,6 +502,181 @@ mod tests {
             state(&edge_only.doc, "REV-3", &[]),
             ItemState::NotApplicable
         );
+    }
+
+    #[test]
+    fn review_derives_rev3_from_east_west() {
+        // customer → gw → api, where gw → api is not logged: Q3 gives 0 of 1, so REV-3 fails
+        // with one finding, and the checklist lists every item.
+        let mut model = reachable_model();
+        if let Some(EdgeKind::Flow(flow)) = model.doc.edge_mut("gw-api").map(|edge| &mut edge.kind)
+        {
+            flow.logged = false;
+        }
+
+        let review = crate::review::review(&model.doc);
+
+        assert_eq!(review.checklist.len(), RULES.len());
+        let rev3 = result(&review.checklist, "REV-3");
+        assert_eq!(rev3.state, ItemState::Fail);
+        assert_eq!(rev3.findings, 1);
+        assert_eq!(
+            review.questions.east_west.summary(),
+            "0 of 1 east-west flows pass"
+        );
+    }
+
+    /// Builds a model of random nodes and edges, with dangling ids, zone cycles, odd ranges
+    /// and every attribute drawn at random.
+    fn random_model(seed: u64) -> Document {
+        let mut rng = SmallRng::seed_from_u64(seed);
+        let node_count = rng.random_range(0..24);
+        let id = |rng: &mut SmallRng| match rng.random_range(0..=node_count + 1) {
+            n if n == node_count => "*".to_owned(),
+            n if n > node_count => "ghost".to_owned(),
+            n => format!("n{n}"),
+        };
+
+        let mut doc = Document::new("random");
+        for ix in 0..node_count {
+            let kind = random_kind(&mut rng);
+            let mut node = Node::new(format!("n{ix}"), format!("n{ix}"), kind);
+            if rng.random_bool(0.6) {
+                node.parent = Some(id(&mut rng));
+            }
+            let class = DataClass::ALL[rng.random_range(0..DataClass::ALL.len())];
+            node.data_classes.push(class);
+            node.critical = rng.random_bool(0.1);
+            doc.nodes.push(node);
+        }
+        for ix in 0..rng.random_range(0..40) {
+            let kind = random_edge_kind(&mut rng);
+            doc.edges.push(Edge {
+                id: format!("e{ix}"),
+                from: id(&mut rng),
+                to: id(&mut rng),
+                kind,
+            });
+        }
+        doc
+    }
+
+    fn random_kind(rng: &mut SmallRng) -> NodeKind {
+        let flag = |rng: &mut SmallRng| rng.random_bool(0.5);
+        match rng.random_range(0..8) {
+            0 => NodeKind::External(External {
+                sort: [
+                    ExternalSort::Internet,
+                    ExternalSort::Customer,
+                    ExternalSort::WorkforceUser { mfa: flag(rng) },
+                    ExternalSort::WorkforceGroup,
+                    ExternalSort::Partner,
+                ][rng.random_range(0..5)],
+            }),
+            1 => NodeKind::Gateway(Gateway {
+                public: flag(rng),
+                waf: flag(rng),
+                request_signing: flag(rng),
+                identity_aware: flag(rng),
+            }),
+            2 => NodeKind::Service(Service {
+                public: flag(rng),
+                signed_image: flag(rng),
+                immutable: flag(rng),
+            }),
+            3 => NodeKind::DataStore(DataStore {
+                public: flag(rng),
+                encryption: [
+                    Encryption::None,
+                    Encryption::ProviderManaged,
+                    Encryption::CustomerManaged,
+                ][rng.random_range(0..3)],
+                read_needs_decrypt: flag(rng),
+            }),
+            4 => NodeKind::Secret(Secret {
+                storage: SecretStorage::SecretsManager,
+                rotation_days: flag(rng).then(|| rng.random_range(0..400)),
+            }),
+            5 => NodeKind::Key(Key {
+                cloudhsm: flag(rng),
+                rotation: KeyRotation::Manual {
+                    days: rng.random_range(0..u32::MAX),
+                },
+            }),
+            6 => NodeKind::Identity(Identity {
+                sort: [
+                    IdentitySort::IamRole,
+                    IdentitySort::ServiceAccount,
+                    IdentitySort::IdentityProvider {
+                        enforces_mfa: flag(rng),
+                    },
+                ][rng.random_range(0..3)],
+                credentials: CredentialLifetime::LongLived,
+                boundary: None,
+            }),
+            _ => NodeKind::Zone(Zone {
+                sort: [
+                    ZoneSort::Account(Account {
+                        management: flag(rng),
+                        ..Account::default()
+                    }),
+                    ZoneSort::Vpc,
+                    ZoneSort::Subnet { public: true },
+                    ZoneSort::EksCluster,
+                    ZoneSort::Namespace,
+                ][rng.random_range(0..5)]
+                .clone(),
+                default_deny: flag(rng),
+                cde: flag(rng),
+            }),
+        }
+    }
+
+    fn random_edge_kind(rng: &mut SmallRng) -> EdgeKind {
+        match rng.random_range(0..6) {
+            0 => EdgeKind::CanAssume(CanAssume {
+                mfa_required: rng.random_bool(0.5),
+                association: rng.random_bool(0.5),
+                ..CanAssume::default()
+            }),
+            1 => EdgeKind::Grants(Grant {
+                actions: vec![Action::Admin],
+            }),
+            2 => EdgeKind::RunsAs,
+            3 => EdgeKind::EncryptedBy,
+            4 => EdgeKind::MemberOf,
+            _ => EdgeKind::Flow(Flow {
+                ports: Some(PortRange {
+                    first: rng.random(),
+                    last: rng.random(),
+                }),
+                source_range: ["10.0.0.0/8", "::/0", "300.1.1.1/8", "/", "1.2.3.4/-1"]
+                    .get(rng.random_range(0..6))
+                    .map(|range| (*range).to_owned()),
+                network: NetworkPath::Public,
+                data_classes: vec![DataClass::Cardholder],
+                authentication: Authentication::SigV4,
+                authorization: Authorization::IamPolicy,
+                ..Flow::default()
+            }),
+        }
+    }
+
+    #[test]
+    fn random_models_never_panic() {
+        // Each result must list every item, whatever the model.
+        for seed in 0..300 {
+            let doc = random_model(seed);
+            let graph = Graph::new(&doc);
+
+            let mut all = findings(&graph);
+            let east_west = crate::review::east_west::answer(&graph);
+            all.extend(crate::review::east_west::findings(&graph, &east_west));
+            let results = evaluate(&graph, &all);
+
+            assert_eq!(results.len(), RULES.len(), "seed {seed}");
+            assert!(east_west.passing <= east_west.total, "seed {seed}");
+        }
     }
 
     #[test]

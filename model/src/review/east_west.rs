@@ -106,8 +106,8 @@ fn failing_flow(graph: &Graph<'_>, edge_ix: EdgeIx) -> Option<FailingFlow> {
         to: edge.to.clone(),
         reasons,
         unknown,
-        // NOTE: a Cedar store that permits the action to no principal closes the flow, which
-        // then fails too; until Cedar policies are evaluated, a Cedar check authorizes.
+        // NOTE: a Cedar store that permits the action to no principal closes the flow, and a
+        // closed flow fails. Until Cedar policies are evaluated, a Cedar check authorizes.
         cedar_not_evaluated: flow.authorization.cedar().is_some(),
     })
 }
@@ -182,10 +182,15 @@ mod tests {
         model.service("a");
         model.service("b");
         model.flow("a-b", "a", "b", good_flow());
-        model.flow("b-a", "b", "a", Flow {
-            logged: false,
-            ..good_flow()
-        });
+        model.flow(
+            "b-a",
+            "b",
+            "a",
+            Flow {
+                logged: false,
+                ..good_flow()
+            },
+        );
 
         let east_west = answer_of(&model);
 
@@ -287,14 +292,24 @@ mod tests {
         model.service("a");
         model.service("b");
         model.service("c");
-        model.flow("a-b", "a", "b", Flow {
-            authentication: Authentication::ApiKey,
-            ..good_flow()
-        });
-        model.flow("a-c", "a", "c", Flow {
-            authentication: Authentication::UserJwt,
-            ..good_flow()
-        });
+        model.flow(
+            "a-b",
+            "a",
+            "b",
+            Flow {
+                authentication: Authentication::ApiKey,
+                ..good_flow()
+            },
+        );
+        model.flow(
+            "a-c",
+            "a",
+            "c",
+            Flow {
+                authentication: Authentication::UserJwt,
+                ..good_flow()
+            },
+        );
 
         let east_west = answer_of(&model);
 
@@ -325,10 +340,15 @@ mod tests {
         {
             let callee = format!("callee-{ix}");
             model.service(&callee);
-            model.flow(&format!("flow-{ix}"), "caller", &callee, Flow {
-                authentication,
-                ..good_flow()
-            });
+            model.flow(
+                &format!("flow-{ix}"),
+                "caller",
+                &callee,
+                Flow {
+                    authentication,
+                    ..good_flow()
+                },
+            );
         }
 
         let east_west = answer_of(&model);
@@ -370,19 +390,29 @@ mod tests {
         model.service("a");
         model.service("b").critical = true;
         model.service("c");
-        model.flow("a-b", "a", "b", Flow {
-            authentication: Authentication::Unknown,
-            tls: Tls::None,
-            ..good_flow()
-        });
-        model.flow("b-c", "b", "c", Flow {
-            authorization: Authorization::Cedar(CedarCheck {
-                store: "store".into(),
-                action: "Call".into(),
-            }),
-            logged: false,
-            ..good_flow()
-        });
+        model.flow(
+            "a-b",
+            "a",
+            "b",
+            Flow {
+                authentication: Authentication::Unknown,
+                tls: Tls::None,
+                ..good_flow()
+            },
+        );
+        model.flow(
+            "b-c",
+            "b",
+            "c",
+            Flow {
+                authorization: Authorization::Cedar(CedarCheck {
+                    store: "store".into(),
+                    action: "Call".into(),
+                }),
+                logged: false,
+                ..good_flow()
+            },
+        );
         model.flow("a-c", "a", "c", good_flow());
         let graph = Graph::new(&model.doc);
 

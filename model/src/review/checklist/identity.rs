@@ -76,9 +76,10 @@ fn has_kubernetes_services(graph: &Graph<'_>) -> bool {
 }
 
 fn has_kubernetes_flows(graph: &Graph<'_>) -> bool {
-    graph.all_flows().into_iter().any(|(_, from, to)| {
-        is_kubernetes_service(graph, from) && is_kubernetes_service(graph, to)
-    })
+    graph
+        .all_flows()
+        .into_iter()
+        .any(|(_, from, to)| is_kubernetes_service(graph, from) && is_kubernetes_service(graph, to))
 }
 
 fn is_identity(graph: &Graph<'_>, ix: NodeIx) -> bool {
@@ -134,7 +135,13 @@ fn unauthenticated_flows(graph: &Graph<'_>) -> Vec<Finding> {
             )
             .with_unknown(format!("authentication of flow {}", graph.edge(edge_ix).id))
         } else {
-            flow_finding(graph, "ID-1", severity, place, "does not authenticate its caller")
+            flow_finding(
+                graph,
+                "ID-1",
+                severity,
+                place,
+                "does not authenticate its caller",
+            )
         };
         findings.push(finding);
     }
@@ -188,8 +195,8 @@ fn long_lived_identities(graph: &Graph<'_>) -> Vec<Finding> {
     findings
 }
 
-/// ID-3: a flow from an external node into a gateway or service whose authorization is none
-/// or unknown, or is an IAM policy alone on a flow from a customer or the workforce.
+/// ID-3: a flow from an external node into a gateway or service with no or unknown
+/// authorization, or with an IAM policy alone on a flow from a customer or the workforce.
 fn coarse_edge_authorization(graph: &Graph<'_>) -> Vec<Finding> {
     let base = base_severity("ID-3");
     let mut findings = Vec::new();
@@ -198,9 +205,8 @@ fn coarse_edge_authorization(graph: &Graph<'_>) -> Vec<Finding> {
             continue;
         }
 
-        let from_people = external_sort(graph, from).is_some_and(|sort| {
-            sort == ExternalSort::Customer || sort.is_workforce()
-        });
+        let from_people = external_sort(graph, from)
+            .is_some_and(|sort| sort == ExternalSort::Customer || sort.is_workforce());
         let finding = match graph.flow(edge_ix).authorization {
             Authorization::None => {
                 flow_finding(graph, "ID-3", base, place, "does not authorize its caller")
@@ -246,10 +252,10 @@ fn workforce_without_context(graph: &Graph<'_>) -> Vec<Finding> {
         }
     }
 
-    // TODO: the Cedar part of ID-4 is not checked: a policy store that, under the worst-case
-    // context, permits a workforce principal the action of a flow whose callee is or reaches
-    // a crown jewel. It needs Cedar evaluation; until then `workforce_cedar_unevaluated`
-    // marks the item.
+    // TODO: the Cedar part of ID-4 is not checked. It fails a policy store that, under the
+    // worst-case context, permits a workforce principal the action of a flow whose callee is
+    // or reaches a crown jewel. It needs Cedar evaluation, so until then
+    // `workforce_cedar_unevaluated` marks the item.
     findings
 }
 
@@ -546,14 +552,24 @@ mod tests {
             .data_classes
             .push(DataClass::Public);
         model.flow("customer-gw", "customer", "gw", unauthenticated());
-        model.flow("gw-vault", "gw", "vault", Flow {
-            authentication: Authentication::Unknown,
-            ..good_flow()
-        });
-        model.flow("gw-api", "gw", "api", Flow {
-            data_classes: vec![DataClass::Cardholder],
-            ..unauthenticated()
-        });
+        model.flow(
+            "gw-vault",
+            "gw",
+            "vault",
+            Flow {
+                authentication: Authentication::Unknown,
+                ..good_flow()
+            },
+        );
+        model.flow(
+            "gw-api",
+            "gw",
+            "api",
+            Flow {
+                data_classes: vec![DataClass::Cardholder],
+                ..unauthenticated()
+            },
+        );
         model.flow("api-assets", "api", "assets", unauthenticated());
 
         let findings = findings_of(&model.doc, "ID-1");
@@ -662,11 +678,36 @@ mod tests {
             authorization,
             ..good_flow()
         };
-        model.flow("customer-gw", "customer", "gw", authorized(Authorization::None));
-        model.flow("staff-api", "staff", "api", authorized(Authorization::IamPolicy));
-        model.flow("partner-gw", "partner", "gw", authorized(Authorization::Unknown));
-        model.flow("partner-api", "partner", "api", authorized(Authorization::IamPolicy));
-        model.flow("customer-db", "customer", "db", authorized(Authorization::None));
+        model.flow(
+            "customer-gw",
+            "customer",
+            "gw",
+            authorized(Authorization::None),
+        );
+        model.flow(
+            "staff-api",
+            "staff",
+            "api",
+            authorized(Authorization::IamPolicy),
+        );
+        model.flow(
+            "partner-gw",
+            "partner",
+            "gw",
+            authorized(Authorization::Unknown),
+        );
+        model.flow(
+            "partner-api",
+            "partner",
+            "api",
+            authorized(Authorization::IamPolicy),
+        );
+        model.flow(
+            "customer-db",
+            "customer",
+            "db",
+            authorized(Authorization::None),
+        );
 
         let findings = findings_of(&model.doc, "ID-3");
 
@@ -683,13 +724,18 @@ mod tests {
         let mut model = Model::new();
         model.external("customer", ExternalSort::Customer);
         model.gateway("gw", Gateway::default());
-        model.flow("customer-gw", "customer", "gw", Flow {
-            authorization: Authorization::Cedar(CedarCheck {
-                store: "store".into(),
-                action: "Call".into(),
-            }),
-            ..good_flow()
-        });
+        model.flow(
+            "customer-gw",
+            "customer",
+            "gw",
+            Flow {
+                authorization: Authorization::Cedar(CedarCheck {
+                    store: "store".into(),
+                    action: "Call".into(),
+                }),
+                ..good_flow()
+            },
+        );
 
         assert!(findings_of(&model.doc, "ID-3").is_empty());
         assert_eq!(state(&model.doc, "ID-3", &[]), ItemState::Pass);
@@ -718,10 +764,13 @@ mod tests {
         model.external("staff", ExternalSort::WorkforceGroup);
         model.external("customer", ExternalSort::Customer);
         model.gateway("gw", Gateway::default());
-        model.gateway("va", Gateway {
-            identity_aware: true,
-            ..Gateway::default()
-        });
+        model.gateway(
+            "va",
+            Gateway {
+                identity_aware: true,
+                ..Gateway::default()
+            },
+        );
         model.flow("ada-gw", "ada", "gw", good_flow());
         model.flow("staff-va", "staff", "va", good_flow());
         model.flow("customer-gw", "customer", "gw", good_flow());
@@ -737,10 +786,13 @@ mod tests {
     fn id4_passes_identity_aware_gateway() {
         let mut model = Model::new();
         model.external("staff", ExternalSort::WorkforceGroup);
-        model.gateway("va", Gateway {
-            identity_aware: true,
-            ..Gateway::default()
-        });
+        model.gateway(
+            "va",
+            Gateway {
+                identity_aware: true,
+                ..Gateway::default()
+            },
+        );
         model.flow("staff-va", "staff", "va", good_flow());
         let graph = Graph::new(&model.doc);
 
@@ -766,19 +818,27 @@ mod tests {
         // The workforce exists and a flow names a Cedar store: the Cedar part is pending.
         let mut model = Model::new();
         model.external("staff", ExternalSort::WorkforceGroup);
-        model.gateway("va", Gateway {
-            identity_aware: true,
-            ..Gateway::default()
-        });
+        model.gateway(
+            "va",
+            Gateway {
+                identity_aware: true,
+                ..Gateway::default()
+            },
+        );
         model.service("ledger");
         model.flow("staff-va", "staff", "va", good_flow());
-        model.flow("va-ledger", "va", "ledger", Flow {
-            authorization: Authorization::Cedar(CedarCheck {
-                store: "store".into(),
-                action: "Read".into(),
-            }),
-            ..good_flow()
-        });
+        model.flow(
+            "va-ledger",
+            "va",
+            "ledger",
+            Flow {
+                authorization: Authorization::Cedar(CedarCheck {
+                    store: "store".into(),
+                    action: "Read".into(),
+                }),
+                ..good_flow()
+            },
+        );
         let graph = Graph::new(&model.doc);
 
         let results = evaluate(&graph, &[]);
@@ -787,7 +847,7 @@ mod tests {
         assert_eq!(id4.map(|result| result.cedar_not_evaluated), Some(true));
     }
 
-    /// An EKS cluster with namespaces ns-a and ns-b.
+    /// Builds an EKS cluster with namespaces ns-a and ns-b.
     fn cluster() -> Model {
         let mut model = Model::new();
         model.zone("eks", ZoneSort::EksCluster);
@@ -806,9 +866,9 @@ mod tests {
 
     #[test]
     fn id5_fails_missing_or_shared_workload_identity() {
-        // a (ns-a) runs as sa-a and b (ns-b) as sa-b; both service accounts are associated
-        // with the role shared, so a and b share a workload identity across namespaces.
-        // Associations join sa-a, shared and sa-b into one workload identity, which each
+        // a (ns-a) runs as sa-a and b (ns-b) as sa-b. Both service accounts are associated
+        // with the role shared, so a and b share a workload identity across namespaces. The
+        // associations join sa-a, shared and sa-b into one workload identity, which each
         // finding names in full. c (ns-a) runs as the IAM role node-role, no service
         // account. Three findings, high.
         let mut model = cluster();
@@ -839,7 +899,7 @@ mod tests {
 
     #[test]
     fn id5_passes_own_or_same_namespace_accounts() {
-        // a and a2 share sa-a inside ns-a; b has its own sa-b.
+        // a and a2 share sa-a inside ns-a, and b has its own sa-b.
         let mut model = cluster();
         model.identity("sa-a", IdentitySort::ServiceAccount);
         model.identity("sa-b", IdentitySort::ServiceAccount);
@@ -879,10 +939,30 @@ mod tests {
             ..good_flow()
         };
         model.flow("a-b", "a", "b", good_flow());
-        model.flow("a-c", "a", "c", authenticated(Authentication::SigV4, NetworkPath::Private));
-        model.flow("b-c", "b", "c", authenticated(Authentication::SigV4, NetworkPath::VpcLattice));
-        model.flow("c-a", "c", "a", authenticated(Authentication::Unknown, NetworkPath::Private));
-        model.flow("a-out", "a", "outside", authenticated(Authentication::ApiKey, NetworkPath::Private));
+        model.flow(
+            "a-c",
+            "a",
+            "c",
+            authenticated(Authentication::SigV4, NetworkPath::Private),
+        );
+        model.flow(
+            "b-c",
+            "b",
+            "c",
+            authenticated(Authentication::SigV4, NetworkPath::VpcLattice),
+        );
+        model.flow(
+            "c-a",
+            "c",
+            "a",
+            authenticated(Authentication::Unknown, NetworkPath::Private),
+        );
+        model.flow(
+            "a-out",
+            "a",
+            "outside",
+            authenticated(Authentication::ApiKey, NetworkPath::Private),
+        );
 
         let findings = findings_of(&model.doc, "ID-6");
 
@@ -912,10 +992,15 @@ mod tests {
         model.service("a");
         model.within("a", "ns-a");
         model.service("outside");
-        model.flow("a-out", "a", "outside", Flow {
-            authentication: Authentication::ApiKey,
-            ..good_flow()
-        });
+        model.flow(
+            "a-out",
+            "a",
+            "outside",
+            Flow {
+                authentication: Authentication::ApiKey,
+                ..good_flow()
+            },
+        );
 
         assert_eq!(state(&model.doc, "ID-6", &[]), ItemState::NotApplicable);
     }
@@ -928,10 +1013,7 @@ mod tests {
         let mut model = Model::new();
         model.identity("admin", IdentitySort::IamRole);
         model.identity("ro", IdentitySort::IamRole);
-        model.identity(
-            "sso",
-            IdentitySort::IdentityProvider { enforces_mfa: true },
-        );
+        model.identity("sso", IdentitySort::IdentityProvider { enforces_mfa: true });
         model.identity(
             "weak-idp",
             IdentitySort::IdentityProvider {
