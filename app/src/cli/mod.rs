@@ -5,6 +5,8 @@
 //! threshold, 2 for bad input or usage.
 
 mod blast_radius;
+#[cfg(test)]
+mod fixture;
 mod import;
 mod input;
 mod json;

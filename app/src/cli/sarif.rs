@@ -458,4 +458,105 @@ mod tests {
         );
         assert_eq!(pascal_case("TLS 1.3 in transit"), "TLS13InTransit");
     }
+
+    fn fixture_log(source: Option<&str>) -> serde_json::Value {
+        let document = crate::cli::fixture::document();
+        let review = crate::cli::fixture::review();
+        let mut out = Vec::new();
+        let written = write_review(&mut out, "models/f 1.ron", source, &document, &review);
+        assert!(written.is_ok());
+        serde_json::from_slice(&out).unwrap_or_default()
+    }
+
+    #[test]
+    fn results_follow_findings_with_rule_index() {
+        let log = fixture_log(None);
+        let results = log["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let rule_ids: Vec<&str> = results
+            .iter()
+            .filter_map(|r| r["ruleId"].as_str())
+            .collect();
+        assert_eq!(rule_ids, ["REV-1", "ID-1", "VIS-3", "VIS-3"]);
+        let rules = &log["runs"][0]["tool"]["driver"]["rules"];
+        for result in &results {
+            let index = result["ruleIndex"].as_u64().unwrap_or(u64::MAX) as usize;
+            assert_eq!(rules[index]["id"], result["ruleId"]);
+        }
+        assert_eq!(results[0]["level"], "error");
+        assert_eq!(results[0]["properties"]["severity"], "critical");
+        assert_eq!(results[0]["properties"]["cedarNotEvaluated"], true);
+    }
+
+    #[test]
+    fn result_locations_name_file_and_nodes() {
+        let log = fixture_log(None);
+        let result = &log["runs"][0]["results"][1];
+        let location = &result["locations"][0];
+        assert_eq!(
+            location["physicalLocation"]["artifactLocation"]["uri"],
+            "models/f%201.ron"
+        );
+        assert!(location["physicalLocation"].get("region").is_none());
+        let logical = &location["logicalLocations"];
+        assert_eq!(logical[0]["fullyQualifiedName"], "api");
+        assert_eq!(logical[0]["name"], "Orders API");
+        assert_eq!(logical[0]["kind"], "resource");
+        assert_eq!(logical[1]["fullyQualifiedName"], "internet");
+    }
+
+    #[test]
+    fn result_region_is_declaration_line() {
+        let source = crate::cli::fixture::source();
+        let log = fixture_log(Some(&source));
+        let result = &log["runs"][0]["results"][1];
+        let line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap_or(0) as usize;
+        let declared = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or_default();
+        assert_eq!(declared.trim(), "id: \"api\",");
+
+        // A finding on an edge alone points at the edge's declaration.
+        let result = &log["runs"][0]["results"][2];
+        let line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap_or(0) as usize;
+        let declared = source
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or_default();
+        assert_eq!(declared.trim(), "id: \"api-to-vault\",");
+    }
+
+    #[test]
+    fn code_flow_follows_evidence_path() {
+        let log = fixture_log(None);
+        let flow = &log["runs"][0]["results"][0]["codeFlows"][0]["threadFlows"][0]["locations"];
+        let steps: Vec<&str> = flow
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|step| {
+                step["location"]["logicalLocations"][0]["fullyQualifiedName"].as_str()
+            })
+            .collect();
+        assert_eq!(steps, ["internet", "api", "vault"]);
+    }
+
+    #[test]
+    fn findings_at_same_place_get_distinct_fingerprints() {
+        let log = fixture_log(None);
+        let results = log["runs"][0]["results"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let fingerprint = |i: usize| results[i]["partialFingerprints"][FINGERPRINT_KEY].clone();
+        assert!(fingerprint(2).is_string());
+        assert_ne!(fingerprint(2), fingerprint(3));
+    }
 }

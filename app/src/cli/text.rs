@@ -329,7 +329,7 @@ fn write_reach(
             table.write(out, painter, 4)?;
         } else {
             let ids: Vec<&str> = at_level.iter().map(|n| n.node.as_str()).collect();
-            write_wrapped(out, "   ", &ids.join(", "), 4)?;
+            write_wrapped(out, "    ", &ids.join(", "), 4)?;
         }
     }
     Ok(())
@@ -560,5 +560,122 @@ mod tests {
         let painter = Painter::plain();
         assert_eq!(painter.severity(Severity::High), "HIGH");
         assert_eq!(painter.heading("Findings"), "Findings");
+    }
+
+    fn fixture_report() -> String {
+        let document = crate::cli::fixture::document();
+        let review = crate::cli::fixture::review();
+        let mut out = Vec::new();
+        let written = write_review(
+            &mut out,
+            Painter::plain(),
+            "f.trustmap.ron",
+            &document,
+            &review,
+        );
+        assert!(written.is_ok());
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    #[test]
+    fn report_header_counts_nodes_and_findings() {
+        let report = fixture_report();
+        let lines: Vec<&str> = report.lines().collect();
+        assert_eq!(lines[0], "Fixture (f.trustmap.ron)");
+        assert_eq!(lines[1], "4 nodes, 0 zones, 2 flows, 0 identity relations");
+        assert_eq!(
+            lines[2],
+            "4 findings: 1 critical, 3 high, 0 medium, 0 low, 0 info"
+        );
+        assert!(lines[3].starts_with("Cedar policies are not yet policy-evaluated"));
+    }
+
+    #[test]
+    fn report_marks_questions_not_policy_evaluated() {
+        let report = fixture_report();
+        for question in ["Q1.", "Q2.", "Q3."] {
+            let line = report
+                .lines()
+                .find(|l| l.starts_with(question))
+                .unwrap_or_default();
+            assert!(line.ends_with("(not yet policy-evaluated)"), "{line}");
+        }
+    }
+
+    #[test]
+    fn report_lists_reach_levels_anonymous_first() {
+        let report = fixture_report();
+        let anonymous = report.find("  anonymous (1)");
+        let authorized = report.find("  explicitly authorized (1)");
+        let unreachable = report.find("  unreachable (1)");
+        assert!(
+            anonymous < authorized && authorized < unreachable,
+            "{report}"
+        );
+        assert!(report.contains("    api   internet -> api\n"), "{report}");
+    }
+
+    #[test]
+    fn report_shows_top_of_ranking_and_rest_count() {
+        let report = fixture_report();
+        assert!(report.contains("identity-09"), "{report}");
+        assert!(!report.contains("identity-10"), "{report}");
+        assert!(
+            report
+                .contains("2 more; see them all with `trustmap blast-radius f.trustmap.ron --all`"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn report_shows_east_west_answer() {
+        let report = fixture_report();
+        assert!(
+            report.contains("  0 of 1 east-west flows pass\n"),
+            "{report}"
+        );
+        assert!(
+            report.contains("  api-to-vault (api -> vault): not logged; no TLS\n"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn report_groups_findings_critical_first() {
+        let report = fixture_report();
+        let critical = report.find("  CRITICAL (1)");
+        let high = report.find("  HIGH (3)");
+        assert!(critical.is_some() && critical < high, "{report}");
+        assert!(
+            report.contains("    REV-1   Card vault is reached at depth 1\n"),
+            "{report}"
+        );
+        assert!(
+            report.contains("path: internet -> api -> vault"),
+            "{report}"
+        );
+        assert!(report.contains("PCI DSS: 1.4, 7.2, 8.2"), "{report}");
+        assert!(report.contains("rests on an unknown value: logging of flow api-to-vault"));
+        assert!(report.contains("rests on a Cedar check that is not yet policy-evaluated"));
+    }
+
+    #[test]
+    fn report_lists_checklist_by_pillar_with_marks() {
+        let report = fixture_report();
+        let checklist = &report[report.find("Checklist").unwrap_or_default()..];
+        let lines: Vec<&str> = checklist.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "Checklist",
+                "  Identity as the perimeter",
+                "    FAIL   ID-1    Every request authenticates (1 finding)",
+                "    pass   ID-2    Short-lived credentials",
+                "    n/a    ID-5    Workload identity on Kubernetes",
+                "  Continuous verification and visibility",
+                "    FAIL   VIS-3   All access logged and analysable (2 findings)",
+                "    manual VIS-4   Anomaly detection on identity, API and data access",
+            ]
+        );
     }
 }
