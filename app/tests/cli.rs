@@ -567,7 +567,7 @@ fn blast_radius_of_identity_prints_its_table() {
 
 #[test]
 fn blast_radius_ranking_lists_identity() {
-    // The one identity holds no grant, so it is ranked with zero crown jewels and nothing
+    // The one identity has no grant, so it is ranked with zero crown jewels and nothing
     // reached.
     let dir = open_flow_dir();
     let output = trustmap_in(

@@ -11,10 +11,10 @@ use trustmap_model::review::blast::{self, BlastRadius, RankEntry};
 use super::text::{Painter, Table};
 use super::{BlastRadiusArgs, Status, TableFormat, input};
 
-/// The most near matches an unknown id's error message lists.
+/// The maximum number of near matches that the error for an unknown id lists.
 const NEAR_MATCHES: usize = 5;
 
-/// How similar (Jaro-Winkler, 0 to 1) an id must be to the one given to count as a near match.
+/// The minimum Jaro-Winkler similarity (0 to 1) between an id and the one given for a near match.
 const NEAR_MATCH_SIMILARITY: f64 = 0.8;
 
 /// Runs `trustmap blast-radius`.
@@ -75,7 +75,7 @@ fn resolve_identity(graph: &Graph<'_>, id: &str, file: &str) -> Result<NodeIx> {
         .map(|ix| graph.id(ix))
         .collect();
     if candidates.is_empty() {
-        bail!("no identity or workforce user has the id {id}: {file} has none");
+        bail!("{file} has no identity or workforce user, so none has the id {id}");
     }
     let near = near_matches(id, &candidates);
     if near.is_empty() {
@@ -130,9 +130,9 @@ pub fn ranking_table(entries: &[RankEntry]) -> Table {
 }
 
 /// Returns one identity's reach as a table: one row per node reached.
-// NOTE: the blast radius carries only the identity's id so far; the rows (node, kind, access,
-// data exposed, through another identity, path) are filled in here once it lists the nodes
-// it reaches.
+// NOTE: the blast radius contains only the identity's id so far, so the table has no rows.
+// Once it lists the nodes reached, each becomes a row here: node, kind, access, data exposed,
+// through another identity, path.
 fn radius_table(_radius: &BlastRadius) -> Table {
     Table::new(&[
         "node",

@@ -1,5 +1,5 @@
-//! A hand-built model and a hand-built review of it, for testing the report formats on
-//! answers of every kind without depending on the review's own results.
+//! A hand-built model and a hand-built review of it. They test the report formats on results
+//! of every kind without depending on what the review computes.
 
 use trustmap_model::document::{
     Authentication, Authorization, CedarCheck, DataClass, Document, Edge, EdgeKind, External,
@@ -13,12 +13,13 @@ use trustmap_model::review::reach::{Level, NodeReach, Reach};
 use trustmap_model::review::{Questions, Review};
 use trustmap_model::{Finding, Severity};
 
-/// The model's text as saved, one field a line, so that declarations have line numbers.
+/// Returns the model's text as saved, one field a line, so that declarations have line numbers.
 pub fn source() -> String {
     super::input::to_ron(&document()).unwrap_or_default()
 }
 
-/// Internet -> api -> vault, where the second flow asks a Cedar store, and one identity.
+/// Returns a model of Internet -> api -> vault, whose second flow is authorized by a Cedar
+/// store, and one identity.
 pub fn document() -> Document {
     let mut document = Document::new("Fixture");
     let internet = External {
@@ -71,7 +72,7 @@ fn ids(ids: &[&str]) -> Vec<String> {
     ids.iter().map(|&id| id.to_owned()).collect()
 }
 
-/// A review of [`document`] with findings of three severities, two of them under the same
+/// Returns a review of [`document`] with findings of three severities, two of them under the same
 /// rule at the same place, and twelve ranked identities.
 pub fn review() -> Review {
     let mut id1 = Finding::new(

@@ -43,7 +43,7 @@ impl SourceFormat {
     }
 }
 
-/// What an import mapped, guessed and left out.
+/// The record of the elements an import mapped, guessed and left out.
 #[derive(Clone, Debug, Default)]
 pub struct ImportReport {
     /// How many elements of the source were mapped onto the model as they are.
@@ -60,7 +60,7 @@ pub struct ImportReport {
 pub struct ReportEntry {
     /// The element's id in the source file.
     pub element: String,
-    /// What was guessed or why it was left out.
+    /// The guess, or the reason the element was left out.
     pub message: String,
 }
 
@@ -69,7 +69,7 @@ pub struct ReportEntry {
 pub struct Imported {
     /// The model.
     pub document: Document,
-    /// What the import mapped, guessed and left out.
+    /// The elements the import mapped, guessed and left out.
     pub report: ImportReport,
 }
 
@@ -89,7 +89,7 @@ pub struct Model {
 pub struct ImportSummary {
     /// The tool that wrote the file.
     pub format: SourceFormat,
-    /// What the import mapped, guessed and left out.
+    /// The elements the import mapped, guessed and left out.
     pub report: ImportReport,
 }
 
@@ -194,11 +194,11 @@ pub fn write_new_file(path: &Path, text: &str, force: bool) -> Result<()> {
     Ok(())
 }
 
-// NOTE: the functions below stand in for the model crate's loader and importers. Swap
-// `parse_trustmap` for `trustmap_model::load::load_str`, `to_ron` for
-// `trustmap_model::load::to_ron`, `detect` for `trustmap_model::import::detect` and the body
-// of `import` for `trustmap_model::import::import_threagile` with its report mapped onto
-// `ImportReport`; nothing else in the command line parses or imports.
+// NOTE: the functions below stand in for the model crate's loader and importers, and nothing
+// else in the command line parses or imports. `parse_trustmap` becomes
+// `trustmap_model::load::load_str` and `to_ron` becomes `trustmap_model::load::to_ron`.
+// `detect` becomes `trustmap_model::import::detect`. The body of `import` calls
+// `trustmap_model::import::import_threagile` and maps its report onto `ImportReport`.
 
 /// Parses a `.trustmap.ron` text; errors read `file:line:col: sentence`.
 fn parse_trustmap(text: &str, file: &str) -> Result<Document> {

@@ -20,7 +20,7 @@ struct Report<'a> {
     cedar_evaluated: bool,
 }
 
-/// Which model was reviewed.
+/// The reviewed model.
 #[derive(Serialize)]
 struct ModelInfo<'a> {
     name: &'a str,

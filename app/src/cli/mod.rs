@@ -140,7 +140,7 @@ struct ImportArgs {
     #[arg(long, value_enum, value_name = "FORMAT")]
     from: Option<input::SourceFormat>,
 
-    /// Where to write the model; standard output when left out.
+    /// Output file for the model (standard output when left out).
     #[arg(short, long, value_name = "OUT")]
     output: Option<PathBuf>,
 
@@ -165,7 +165,7 @@ struct NewArgs {
     force: bool,
 }
 
-/// How a command ended, when it did not fail.
+/// The outcome of a command that did not fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
     /// Nothing to report: exit code 0.

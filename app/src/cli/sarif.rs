@@ -1,10 +1,10 @@
 //! The SARIF 2.1.0 report of a review, for code-scanning tools in CI.
 //!
 //! The run's rules are the whole checklist, so a result's `ruleIndex` is the item's position
-//! in the checklist. Each result points at the model file (at the line that declares its
-//! first node or edge, when the file is a `.trustmap.ron` model), names its nodes as logical
-//! locations, carries the evidence path as a code flow and has a fingerprint that stays the
-//! same from run to run while the finding does.
+//! in the checklist. Each result points at the model file, and at the line that declares its
+//! first node or edge when the file is a `.trustmap.ron` model. It names its nodes as logical
+//! locations and carries the evidence path as a code flow. Its fingerprint stays the same
+//! from run to run while the finding does.
 
 use std::collections::HashMap;
 use std::hash::Hasher as _;
@@ -18,8 +18,8 @@ use trustmap_model::{Document, Severity};
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/os/schemas/sarif-schema-2.1.0.json";
 
-/// The key of the fingerprint in `partialFingerprints`; the version changes if the hashed
-/// contents ever change.
+/// The key of the fingerprint in `partialFingerprints`. Its version changes whenever the
+/// hashed contents change.
 const FINGERPRINT_KEY: &str = "trustmapFinding/v1";
 
 #[derive(Serialize)]
@@ -200,7 +200,7 @@ impl Artifact<'_> {
     }
 }
 
-/// Writes the review as a SARIF 2.1.0 log. `file` is the model's path as given; `source` is
+/// Writes the review as a SARIF 2.1.0 log. `file` is the model's path as given. `source` is
 /// its text when it is a `.trustmap.ron` model, and `None` for an imported file.
 pub fn write_review(
     out: &mut dyn Write,
@@ -360,8 +360,8 @@ fn fingerprint(finding: &Finding, occurrence: usize) -> String {
 
 /// Returns the 1-based line on which a `.trustmap.ron` model declares this node or edge id,
 /// that is the first line reading `id: "<id>",`.
-// NOTE: this relies on the one-field-a-line layout that saving writes; a hand-written file
-// with several fields on a line gets results without a line.
+// NOTE: this relies on the one-field-a-line layout that saving writes. In a hand-written file
+// with several fields on a line, results get no line number.
 fn declaration_line(source: &str, id: &str) -> Option<usize> {
     let declaration = format!("id: {}", ron_string(id));
     source
@@ -393,7 +393,7 @@ fn uri_reference(path: &str) -> String {
     uri
 }
 
-/// Returns a title as one PascalCase word, the form SARIF suggests for a rule's name.
+/// Returns a title as one PascalCase word, a rule `name` without spaces.
 fn pascal_case(title: &str) -> String {
     title
         .split(|c: char| !c.is_alphanumeric())

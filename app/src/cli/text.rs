@@ -88,7 +88,7 @@ impl Table {
         }
     }
 
-    /// Adds a row; missing cells are left empty and extra cells are dropped.
+    /// Adds a row. Missing cells are left empty and extra cells are dropped.
     pub fn push(&mut self, row: Vec<String>) {
         let mut row = row;
         row.resize(self.headers.len(), String::new());
@@ -188,8 +188,8 @@ pub fn write_review(
     write_checklist(out, painter, &review.checklist)
 }
 
-/// Returns whether some flow asks a Cedar policy store, of its caller or of the originating
-/// caller.
+/// Returns whether some flow authorizes its caller or the originating caller with a Cedar
+/// policy store.
 fn has_cedar_check(document: &Document) -> bool {
     use trustmap_model::document::OriginatingCheck;
 
@@ -645,7 +645,8 @@ mod tests {
         let report = fixture_report();
         let critical = report.find("  CRITICAL (1)");
         let high = report.find("  HIGH (3)");
-        assert!(critical.is_some() && critical < high, "{report}");
+        assert!(critical.is_some(), "{report}");
+        assert!(critical < high, "{report}");
         assert!(
             report.contains("    REV-1   Card vault is reached at depth 1\n"),
             "{report}"
