@@ -80,21 +80,12 @@ pub struct Model {
     pub document: Document,
     /// The file's text.
     pub text: String,
-    /// The import, when the file was another tool's.
-    pub imported: Option<ImportSummary>,
-}
-
-/// The parts of an import that a command reading a model reports.
-#[derive(Clone, Debug)]
-pub struct ImportSummary {
-    /// The tool that wrote the file.
-    pub format: SourceFormat,
-    /// The elements the import mapped, guessed and left out.
-    pub report: ImportReport,
+    /// The tool that wrote the file, when it was imported.
+    pub imported_from: Option<SourceFormat>,
 }
 
 /// Reads a model: a `.trustmap.ron` file, or a file of another tool, detected by its content
-/// and imported.
+/// and imported. An import prints a one-line summary to standard error.
 pub fn read_model(path: &Path) -> Result<Model> {
     let text = read_text(path)?;
     let file = path.display().to_string();
@@ -104,30 +95,41 @@ pub fn read_model(path: &Path) -> Result<Model> {
         return Ok(Model {
             document,
             text,
-            imported: None,
+            imported_from: None,
         });
     };
 
     log::info!("{file} is a {} file; importing it", format.name());
     let imported = import(format, &text, &file)?;
+    print_import_summary(&file, format, &imported.report);
     Ok(Model {
         document: imported.document,
         text,
-        imported: Some(ImportSummary {
-            format,
-            report: imported.report,
-        }),
+        imported_from: Some(format),
     })
+}
+
+/// Prints one line about an import to standard error, so that it stays out of the report on
+/// standard output.
+fn print_import_summary(file: &str, format: SourceFormat, report: &ImportReport) {
+    eprintln!(
+        "imported {file} from {}: {} mapped, {} guessed, {} left out \
+         (`trustmap import {file}` lists them)",
+        format.name(),
+        report.mapped,
+        report.guessed.len(),
+        report.left_out.len()
+    );
 }
 
 /// Reads a whole UTF-8 text file of at most [`MAX_FILE_BYTES`].
 pub fn read_text(path: &Path) -> Result<String> {
-    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let file = File::open(path).with_context(|| format!("failed to open {}", path.display()))?;
 
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+        .with_context(|| format!("failed to read {}", path.display()))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         bail!(
             "{} is larger than the limit of {} MiB",
@@ -172,11 +174,11 @@ pub fn write_new_file(path: &Path, text: &str, force: bool) -> Result<()> {
                     "{} already exists; pass --force to overwrite it",
                     path.display()
                 ),
-                _ => anyhow::Error::new(err).context(format!("cannot create {}", path.display())),
+                _ => anyhow::Error::new(err).context(format!("failed to create {}", path.display())),
             })?;
         file.write_all(text.as_bytes())
             .and_then(|()| file.sync_all())
-            .with_context(|| format!("cannot write {}", path.display()))?;
+            .with_context(|| format!("failed to write {}", path.display()))?;
         return Ok(());
     }
 
@@ -185,12 +187,12 @@ pub fn write_new_file(path: &Path, text: &str, force: bool) -> Result<()> {
         _ => Path::new("."),
     };
     let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+        .with_context(|| format!("failed to create a file in {}", dir.display()))?;
     temp.write_all(text.as_bytes())
         .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+        .with_context(|| format!("failed to write {}", path.display()))?;
     temp.persist(path)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
+        .with_context(|| format!("failed to replace {}", path.display()))?;
     Ok(())
 }
 
@@ -212,7 +214,7 @@ fn parse_trustmap(text: &str, file: &str) -> Result<Document> {
 pub fn to_ron(document: &Document) -> Result<String> {
     let config = ron::ser::PrettyConfig::new().struct_names(false);
     let mut text =
-        ron::ser::to_string_pretty(document, config).context("cannot write the model as RON")?;
+        ron::ser::to_string_pretty(document, config).context("failed to write the model as RON")?;
     text.push('\n');
     Ok(text)
 }

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Result;
 use trustmap_model::{Review, Severity};
 
-use super::input::{self, ImportSummary};
+use super::input;
 use super::text::{self, Painter};
 use super::{ReviewArgs, ReviewFormat, Status, json, sarif};
 
@@ -13,9 +13,6 @@ use super::{ReviewArgs, ReviewFormat, Status, json, sarif};
 pub fn run(args: &ReviewArgs) -> Result<Status> {
     let model = input::read_model(&args.file)?;
     let file = args.file.display().to_string();
-    if let Some(summary) = &model.imported {
-        report_import(&file, summary);
-    }
 
     let review = trustmap_model::review(&model.document);
     log::info!(
@@ -32,7 +29,7 @@ pub fn run(args: &ReviewArgs) -> Result<Status> {
         }
         ReviewFormat::Json => json::write_review(&mut out, &file, &model.document, &review)?,
         ReviewFormat::Sarif => {
-            let source = model.imported.is_none().then_some(model.text.as_str());
+            let source = model.imported_from.is_none().then_some(model.text.as_str());
             sarif::write_review(&mut out, &file, source, &model.document, &review)?;
         }
     }
@@ -50,19 +47,6 @@ fn status(review: &Review, fail_on: Option<Severity>) -> Status {
         }
         _ => Status::Clean,
     }
-}
-
-/// Prints one line about an import to standard error, so that it stays out of the report.
-fn report_import(file: &str, summary: &ImportSummary) {
-    let report = &summary.report;
-    eprintln!(
-        "imported {file} from {}: {} mapped, {} guessed, {} left out \
-         (`trustmap import {file}` lists them)",
-        summary.format.name(),
-        report.mapped,
-        report.guessed.len(),
-        report.left_out.len()
-    );
 }
 
 #[cfg(test)]

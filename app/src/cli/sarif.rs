@@ -34,6 +34,15 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool,
     results: Vec<SarifResult<'a>>,
+    properties: RunProperties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RunProperties {
+    /// False when some Cedar check counts as explicit authorization without its policies
+    /// being evaluated.
+    cedar_evaluated: bool,
 }
 
 #[derive(Serialize)]
@@ -220,6 +229,9 @@ pub fn write_review(
         runs: vec![Run {
             tool: Tool { driver: driver() },
             results: results(&artifact, &review.findings),
+            properties: RunProperties {
+                cedar_evaluated: review.cedar_evaluated,
+            },
         }],
     };
     serde_json::to_writer_pretty(&mut *out, &log)?;
@@ -488,6 +500,7 @@ mod tests {
         assert_eq!(results[0]["level"], "error");
         assert_eq!(results[0]["properties"]["severity"], "critical");
         assert_eq!(results[0]["properties"]["cedarNotEvaluated"], true);
+        assert_eq!(log["runs"][0]["properties"]["cedarEvaluated"], false);
     }
 
     #[test]
