@@ -581,3 +581,35 @@ fn blast_radius_ranking_lists_identity() {
     assert_eq!(identities, [&Value::from("payments-role")]);
     assert_eq!(entries[0]["crown_jewels_written"], 0);
 }
+
+#[test]
+fn review_of_malformed_input_exits_2() {
+    let deep = format!(
+        "(format: 1, name: \"x\", nodes: {}{})",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let cases: &[(&str, &[u8])] = &[
+        ("empty", b""),
+        ("not UTF-8", b"\xff\xfe\x00("),
+        ("unclosed", b"(format: 1, name: \"x\""),
+        ("deeply nested", deep.as_bytes()),
+        (
+            "node without kind",
+            b"(format: 1, name: \"x\", nodes: [(id: \"a\", label: \"A\")])",
+        ),
+        ("wrong type", b"(format: \"one\", name: \"x\")"),
+    ];
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    for (case, bytes) in cases {
+        std::fs::write(dir.path().join("bad.trustmap.ron"), bytes).expect("the model is written");
+        let output = trustmap_in(dir.path(), &["review", "bad.trustmap.ron"]);
+        assert_eq!(output.status.code(), Some(2), "{case}");
+        let message = stderr(&output);
+        assert!(
+            message.starts_with("error: bad.trustmap.ron:"),
+            "{case}: {message}"
+        );
+        assert_eq!(message.lines().count(), 1, "{case}: {message}");
+    }
+}

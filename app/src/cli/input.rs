@@ -174,7 +174,9 @@ pub fn write_new_file(path: &Path, text: &str, force: bool) -> Result<()> {
                     "{} already exists; pass --force to overwrite it",
                     path.display()
                 ),
-                _ => anyhow::Error::new(err).context(format!("failed to create {}", path.display())),
+                _ => {
+                    anyhow::Error::new(err).context(format!("failed to create {}", path.display()))
+                }
             })?;
         file.write_all(text.as_bytes())
             .and_then(|()| file.sync_all())
