@@ -4,7 +4,7 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::{Result, bail};
-use trustmap_model::document::{ExternalSort, NodeKind};
+use trustmap_model::document::{External, ExternalSort, NodeKind};
 use trustmap_model::graph::{Graph, NodeIx};
 use trustmap_model::review::blast::{self, BlastRadius, RankEntry};
 
@@ -51,7 +51,7 @@ fn is_compromisable(graph: &Graph<'_>, ix: NodeIx) -> bool {
     matches!(
         graph.node(ix).kind,
         NodeKind::Identity(_)
-            | NodeKind::External(trustmap_model::document::External {
+            | NodeKind::External(External {
                 sort: ExternalSort::WorkforceUser { .. }
             })
     )
