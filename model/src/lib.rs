@@ -9,6 +9,7 @@ pub mod document;
 pub mod geometry;
 pub mod graph;
 pub mod review;
+pub mod templates;
 
 pub use document::Document;
 pub use review::{Finding, Review, Severity, review};
