@@ -7,6 +7,7 @@
 
 pub mod document;
 pub mod graph;
+pub mod import;
 pub mod review;
 
 pub use document::Document;
