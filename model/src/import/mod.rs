@@ -170,7 +170,9 @@ fn detect_json(text: &str) -> Option<SourceFormat> {
     } else if root.contains_key("UserDetailList") || root.contains_key("RoleDetailList") {
         Some(SourceFormat::Iam)
     } else if root.contains_key("diagramJson")
-        || value.pointer("/detail/diagrams").is_some_and(|v| v.is_array())
+        || value
+            .pointer("/detail/diagrams")
+            .is_some_and(|v| v.is_array())
     {
         Some(SourceFormat::ThreatDragon)
     } else if root.get("elements").is_some_and(|v| v.is_array()) {
@@ -335,7 +337,11 @@ pub fn grid_layout(doc: &mut Document) {
     while let Some((ix, origin)) = stack.pop() {
         let position = Point::new(origin.x + relative[ix].x, origin.y + relative[ix].y);
         doc.nodes[ix].position = position;
-        stack.extend(containers.children[ix].iter().map(|&child| (child, position)));
+        stack.extend(
+            containers.children[ix]
+                .iter()
+                .map(|&child| (child, position)),
+        );
     }
 }
 
@@ -612,14 +618,26 @@ mod tests {
     #[test]
     fn detect_formats() {
         let cases = [
-            ("threagile_version: 1.0.0\ntitle: x\n", Some(SourceFormat::Threagile)),
-            ("title: x\ntechnical_assets:\n  a: {}\n", Some(SourceFormat::Threagile)),
+            (
+                "threagile_version: 1.0.0\ntitle: x\n",
+                Some(SourceFormat::Threagile),
+            ),
+            (
+                "title: x\ntechnical_assets:\n  a: {}\n",
+                Some(SourceFormat::Threagile),
+            ),
             ("otmVersion: 0.2.0\n", Some(SourceFormat::Otm)),
             (r#"{"otmVersion": "0.1.0"}"#, Some(SourceFormat::Otm)),
-            (r#"{"detail": {"diagrams": []}}"#, Some(SourceFormat::ThreatDragon)),
+            (
+                r#"{"detail": {"diagrams": []}}"#,
+                Some(SourceFormat::ThreatDragon),
+            ),
             (r#"{"diagramJson": {}}"#, Some(SourceFormat::ThreatDragon)),
             (r#"{"RoleDetailList": []}"#, Some(SourceFormat::Iam)),
-            (r#"{"elements": [], "boundaries": []}"#, Some(SourceFormat::Pytm)),
+            (
+                r#"{"elements": [], "boundaries": []}"#,
+                Some(SourceFormat::Pytm),
+            ),
             ("  nested:\n    technical_assets: 1\n", None),
             ("{ not json", None),
             ("", None),

@@ -150,6 +150,8 @@ pub fn load(text: &str, limits: &YamlLimits) -> Result<Value, YamlError> {
         });
     }
 
+    check_flow_depth(text, limits.max_depth)?;
+
     let budget = Budget {
         remaining: Cell::new(limits.node_budget(text.len())),
         max_nodes: limits.node_budget(text.len()),
@@ -169,6 +171,69 @@ pub fn load(text: &str, limits: &YamlLimits) -> Result<Value, YamlError> {
         message: error.to_string(),
     })?;
     Ok(value)
+}
+
+/// Rejects flow collections (`[...]`, `{...}`) nested deeper than `max_depth`.
+///
+/// libyaml's scanner spends time proportional to the nesting depth on each token inside
+/// flow collections, so ten thousand nested brackets take seconds to parse before the
+/// parser's own depth limit applies. This scan runs first, in linear time. It skips
+/// quoted scalars and comments; brackets inside block scalars and plain text count too,
+/// which only matters for text with more than `max_depth` unclosed brackets.
+fn check_flow_depth(text: &str, max_depth: usize) -> Result<(), YamlError> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    let mut previous = '\n';
+    let (mut line, mut column) = (1, 0);
+    let mut chars = text.chars().peekable();
+
+    while let Some(c) = chars.next() {
+        column += 1;
+        if c == '\n' {
+            (line, column) = (line + 1, 0);
+            comment = false;
+        }
+        match quote {
+            _ if comment => {}
+            Some('"') if c == '\\' => {
+                // Skip the escaped character, unless it is a line break.
+                if chars.peek().is_some_and(|&next| next != '\n') {
+                    chars.next();
+                    column += 1;
+                }
+            }
+            Some(open) if c == open => {
+                if open == '\'' && chars.peek() == Some(&'\'') {
+                    chars.next();
+                    column += 1;
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => {
+                let starts_token = previous.is_whitespace() || "[{,".contains(previous);
+                match c {
+                    '#' if starts_token => comment = true,
+                    '"' | '\'' if starts_token => quote = Some(c),
+                    '[' | '{' => {
+                        depth += 1;
+                        if depth > max_depth {
+                            return Err(YamlError::TooDeep {
+                                max: max_depth,
+                                location: Location(Some((line, column))),
+                            });
+                        }
+                    }
+                    ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+        }
+        previous = c;
+    }
+    Ok(())
 }
 
 /// The limit a load passed, remembered so that the error names it rather than the
@@ -426,7 +491,10 @@ mod tests {
         assert!(load("[[[1]]]", &limits).is_ok());
         let error = load("[[[[1]]]]", &limits).expect_err("too deep");
 
-        assert!(matches!(error, YamlError::TooDeep { max: 3, .. }), "{error}");
+        assert!(
+            matches!(error, YamlError::TooDeep { max: 3, .. }),
+            "{error}"
+        );
     }
 
     #[test]
@@ -448,6 +516,28 @@ mod tests {
             panic!("unexpected error: {error}");
         };
         assert_eq!(location.line(), Some(2));
+    }
+
+    #[test]
+    fn flow_depth_scan_skips_quotes_and_comments() {
+        // Brackets inside quotes and comments do not nest; the deepest real nesting is
+        // the root mapping, a sequence and a mapping: three levels.
+        let text = "a: \"[[[\\\"[[\"\nb: '[[['' [['\nc: it's [[x]] # [[[\nd: [{e: 1}]\n";
+        let limits = YamlLimits {
+            max_depth: 3,
+            ..YamlLimits::default()
+        };
+        let value = load(text, &limits).expect("three levels at most");
+
+        assert_eq!(value["a"], Value::from("[[[\"[["));
+        assert_eq!(value["b"], Value::from("[[[' [["));
+        assert_eq!(
+            check_flow_depth("[[[[1]]]]", 3),
+            Err(YamlError::TooDeep {
+                max: 3,
+                location: Location(Some((1, 4))),
+            })
+        );
     }
 
     #[test]

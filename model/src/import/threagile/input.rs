@@ -121,7 +121,9 @@ pub(super) fn read(root: &Value, file: &str) -> Result<Model, ImportError> {
     };
 
     let mut model = Model {
-        title: reader.string(root_map.get("title"), "title")?.unwrap_or_default(),
+        title: reader
+            .string(root_map.get("title"), "title")?
+            .unwrap_or_default(),
         ..Model::default()
     };
     if let Some(summary) = reader.string(
@@ -143,7 +145,8 @@ pub(super) fn read(root: &Value, file: &str) -> Result<Model, ImportError> {
         Ok(DataAsset {
             id: reader.required_string(map, path, "id")?,
             title,
-            confidentiality: reader.string(map.get("confidentiality"), &sub(path, "confidentiality"))?,
+            confidentiality: reader
+                .string(map.get("confidentiality"), &sub(path, "confidentiality"))?,
             integrity: reader.string(map.get("integrity"), &sub(path, "integrity"))?,
             tags: reader.string_list(map.get("tags"), &sub(path, "tags"))?,
         })
@@ -180,7 +183,9 @@ pub(super) fn read(root: &Value, file: &str) -> Result<Model, ImportError> {
 
     model.shared_runtimes = reader.entries(root_map, "shared_runtimes", |path, title, map| {
         Ok(SharedRuntime {
-            id: reader.string(map.get("id"), &sub(path, "id"))?.unwrap_or(title),
+            id: reader
+                .string(map.get("id"), &sub(path, "id"))?
+                .unwrap_or(title),
             technical_assets_running: reader.string_list(
                 map.get("technical_assets_running"),
                 &sub(path, "technical_assets_running"),
@@ -196,7 +201,9 @@ pub(super) fn read(root: &Value, file: &str) -> Result<Model, ImportError> {
                 .map_or(0, Mapping::len);
             Ok(RiskCategory {
                 key,
-                id: reader.string(map.get("id"), &sub(path, "id"))?.unwrap_or(title.clone()),
+                id: reader
+                    .string(map.get("id"), &sub(path, "id"))?
+                    .unwrap_or(title.clone()),
                 title,
                 risks_identified,
             })
@@ -257,7 +264,11 @@ impl Reader<'_> {
     }
 
     /// Reads a mapping; an empty or absent value reads as `None`.
-    fn mapping<'v>(&self, value: Option<&'v Value>, path: &str) -> Result<Option<&'v Mapping>, ImportError> {
+    fn mapping<'v>(
+        &self,
+        value: Option<&'v Value>,
+        path: &str,
+    ) -> Result<Option<&'v Mapping>, ImportError> {
         match value {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Mapping(map)) => Ok(Some(map)),
@@ -283,7 +294,12 @@ impl Reader<'_> {
             .unwrap_or_default())
     }
 
-    fn required_string(&self, map: &Mapping, path: &str, field: &str) -> Result<String, ImportError> {
+    fn required_string(
+        &self,
+        map: &Mapping,
+        path: &str,
+        field: &str,
+    ) -> Result<String, ImportError> {
         let path = sub(path, field);
         match self.string(map.get(field), &path)? {
             Some(text) if !text.trim().is_empty() => Ok(text.trim().to_owned()),
@@ -365,7 +381,12 @@ impl Reader<'_> {
         Ok(())
     }
 
-    fn technical_asset(&self, path: &str, title: String, map: &Mapping) -> Result<TechnicalAsset, ImportError> {
+    fn technical_asset(
+        &self,
+        path: &str,
+        title: String,
+        map: &Mapping,
+    ) -> Result<TechnicalAsset, ImportError> {
         let links_path = sub(path, "communication_links");
         let mut communication_links = Vec::new();
         if let Some(links) = self.mapping(map.get("communication_links"), &links_path)? {
@@ -408,7 +429,11 @@ impl Reader<'_> {
         let target = match self.string(map.get("target"), &target_path)? {
             Some(target) if !target.trim().is_empty() => target.trim().to_owned(),
             _ => {
-                return Err(self.wrong(&target_path, "the id of a technical asset", map.get("target")));
+                return Err(self.wrong(
+                    &target_path,
+                    "the id of a technical asset",
+                    map.get("target"),
+                ));
             }
         };
         Ok(Link {
@@ -423,7 +448,8 @@ impl Reader<'_> {
             ip_filtered: self.flag(map, path, "ip_filtered")?,
             readonly: self.flag(map, path, "readonly")?,
             usage: self.string(map.get("usage"), &sub(path, "usage"))?,
-            data_assets_sent: self.string_list(map.get("data_assets_sent"), &sub(path, "data_assets_sent"))?,
+            data_assets_sent: self
+                .string_list(map.get("data_assets_sent"), &sub(path, "data_assets_sent"))?,
             data_assets_received: self.string_list(
                 map.get("data_assets_received"),
                 &sub(path, "data_assets_received"),

@@ -15,8 +15,7 @@ use std::collections::HashMap;
 
 use crate::document::{
     DataClass, DataStore, Document, Edge, EdgeKind, External, ExternalSort, Flow, Gateway,
-    Identity, Key, KeyRotation, NetworkPath, Node, NodeKind, Secret, SecretStorage, Service,
-    Zone,
+    Identity, Key, KeyRotation, NetworkPath, Node, NodeKind, Secret, SecretStorage, Service, Zone,
 };
 use crate::import::{
     IdAllocator, Import, ImportError, ImportReport, grid_layout, slug, strip_html, yaml,
@@ -34,12 +33,11 @@ const MAX_LABEL_CHARS: usize = 4096;
 /// link, trust boundary and data asset as mapped, each value the importer chose as guessed,
 /// and everything else as left out.
 pub fn import_threagile(text: &str, file: &str) -> Result<Import, ImportError> {
-    let root = yaml::load(text, &yaml::YamlLimits::default()).map_err(|source| {
-        ImportError::Yaml {
+    let root =
+        yaml::load(text, &yaml::YamlLimits::default()).map_err(|source| ImportError::Yaml {
             file: file.to_owned(),
             source,
-        }
-    })?;
+        })?;
     let model = input::read(&root, file)?;
 
     let mut import = Builder::new(&model).build();
@@ -119,7 +117,11 @@ impl<'m> Builder<'m> {
             let names: Vec<&str> = classes.classes.iter().map(|class| class.name()).collect();
             self.report.mapped(
                 &asset.id,
-                format!("data asset {:?} became data class {}", asset.title, names.join(" and ")),
+                format!(
+                    "data asset {:?} became data class {}",
+                    asset.title,
+                    names.join(" and ")
+                ),
             );
             for guess in &classes.guesses {
                 self.report.guessed(&asset.id, guess);
@@ -180,8 +182,10 @@ impl<'m> Builder<'m> {
     fn add_node(&mut self, source_id: &str, title: &str, kind: NodeKind) -> usize {
         let id = self.ids.claim(source_id);
         if id != source_id {
-            self.report
-                .guessed(source_id, format!("id {source_id:?} is taken or invalid; renamed {id}"));
+            self.report.guessed(
+                source_id,
+                format!("id {source_id:?} is taken or invalid; renamed {id}"),
+            );
         }
         let (label, changed) = clean_label(title);
         if changed {
@@ -207,7 +211,8 @@ impl<'m> Builder<'m> {
     }
 
     fn technical_asset(&mut self, asset: &'m TechnicalAsset) -> usize {
-        let (choice, guess) = tables::kind_of(asset.asset_type.as_deref(), asset.technology.as_deref());
+        let (choice, guess) =
+            tables::kind_of(asset.asset_type.as_deref(), asset.technology.as_deref());
         if let Some(guess) = guess {
             self.report.guessed(&asset.id, guess);
         }
@@ -229,7 +234,10 @@ impl<'m> Builder<'m> {
         let public = node.is_public();
         self.report.mapped(
             &asset.id,
-            format!("technical asset {:?} became {kind_name} node {id}", asset.title),
+            format!(
+                "technical asset {:?} became {kind_name} node {id}",
+                asset.title
+            ),
         );
         if holds_critical {
             self.report.guessed(
@@ -237,8 +245,10 @@ impl<'m> Builder<'m> {
                 "marked critical because it stores strictly confidential data",
             );
         } else if safety_tag {
-            self.report
-                .guessed(&asset.id, "marked critical because it is tagged safety-critical");
+            self.report.guessed(
+                &asset.id,
+                "marked critical because it is tagged safety-critical",
+            );
         }
         if asset.internet && !public && choice != KindChoice::External {
             self.report.left_out(
@@ -477,9 +487,8 @@ impl<'m> Builder<'m> {
         data_ids.extend(link.data_assets_received.iter().cloned());
         let (data_classes, _) = self.classes_of(&link_id, "the link's data assets", &data_ids);
 
-        let target_external_on_internet = target.is_some_and(|target| {
-            target.internet && self.document.nodes[target_ix].is_external()
-        });
+        let target_external_on_internet = target
+            .is_some_and(|target| target.internet && self.document.nodes[target_ix].is_external());
         let crosses_internet = (caller_external && asset.internet) || target_external_on_internet;
         let network = if crosses_internet && !link.vpn {
             NetworkPath::Public
@@ -491,7 +500,10 @@ impl<'m> Builder<'m> {
             title if title.is_empty() => "link".to_owned(),
             title => title,
         };
-        let id = self.ids.claim(&format!("{}.{slug_title}", self.document.nodes[source_ix].id));
+        let id = self.ids.claim(&format!(
+            "{}.{slug_title}",
+            self.document.nodes[source_ix].id
+        ));
         let edge = Edge {
             id: id.clone(),
             from: self.document.nodes[source_ix].id.clone(),
@@ -509,7 +521,10 @@ impl<'m> Builder<'m> {
         };
         self.report.mapped(
             &link_id,
-            format!("link {:?} became flow {id} from {} to {}", link.title, edge.from, edge.to),
+            format!(
+                "link {:?} became flow {id} from {} to {}",
+                link.title, edge.from, edge.to
+            ),
         );
         self.document.edges.push(edge);
 
@@ -630,4 +645,50 @@ fn clean_label(title: &str) -> (String, bool) {
         .collect();
     changed |= title.chars().count() > MAX_LABEL_CHARS;
     (label, changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURES: [(&str, &str); 3] = [
+        (
+            "threagile-demo-example.yaml",
+            include_str!("../../../../tests/fixtures/threagile/threagile-demo-example.yaml"),
+        ),
+        (
+            "threagile-demo-stub.yaml",
+            include_str!("../../../../tests/fixtures/threagile/threagile-demo-stub.yaml"),
+        ),
+        (
+            "threagile-automotive-zonal.yaml",
+            include_str!("../../../../tests/fixtures/threagile/threagile-automotive-zonal.yaml"),
+        ),
+    ];
+
+    #[test]
+    fn imported_documents_round_trip_through_ron() {
+        for (name, text) in FIXTURES {
+            let document = import_threagile(text, name)
+                .unwrap_or_else(|error| panic!("{error}"))
+                .document;
+
+            let written = ron::ser::to_string_pretty(&document, ron::ser::PrettyConfig::default())
+                .unwrap_or_else(|error| panic!("{name}: {error}"));
+            let read: Document =
+                ron::from_str(&written).unwrap_or_else(|error| panic!("{name}: {error}"));
+            assert_eq!(read, document, "{name}");
+        }
+    }
+
+    #[test]
+    fn clean_label_replaces_control_characters() {
+        assert_eq!(clean_label("a\u{7}b\tc"), ("a b\tc".to_owned(), true));
+        assert_eq!(
+            clean_label("Web — Server"),
+            ("Web — Server".to_owned(), false)
+        );
+        let long = "x".repeat(MAX_LABEL_CHARS + 1);
+        assert_eq!(clean_label(&long).0.chars().count(), MAX_LABEL_CHARS);
+    }
 }

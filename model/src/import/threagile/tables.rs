@@ -122,7 +122,10 @@ const HUMAN_CLIENTS: [&str; 5] = [
 /// An external entity is always external. A `datastore` whose technology names a workload
 /// or nothing known is still a data store. Returns the guess sentence when the choice is
 /// not the technology's own meaning.
-pub(super) fn kind_of(asset_type: Option<&str>, technology: Option<&str>) -> (KindChoice, Option<String>) {
+pub(super) fn kind_of(
+    asset_type: Option<&str>,
+    technology: Option<&str>,
+) -> (KindChoice, Option<String>) {
     if asset_type == Some("external-entity") {
         return (KindChoice::External, None);
     }
@@ -144,8 +147,10 @@ pub(super) fn kind_of(asset_type: Option<&str>, technology: Option<&str>) -> (Ki
         ),
         (Some(kind @ KindChoice::Identity(sort)), _) => {
             let sentence = match sort {
-                IdentitySort::Group => "is an identity store, a directory of users and groups; \
-                                        taken as a group identity",
+                IdentitySort::Group => {
+                    "is an identity store, a directory of users and groups; \
+                                        taken as a group identity"
+                }
                 _ => "is an identity provider; it enforces no MFA unless the model says so",
             };
             (kind, Some(sentence.to_owned()))
@@ -176,7 +181,9 @@ pub(super) fn kind_of(asset_type: Option<&str>, technology: Option<&str>) -> (Ki
 
 fn unknown_technology(technology: Option<&str>, kind: &str) -> String {
     match technology {
-        Some(technology) => format!("technology {technology:?} is not a Threagile technology; taken as {kind}"),
+        Some(technology) => {
+            format!("technology {technology:?} is not a Threagile technology; taken as {kind}")
+        }
         None => format!("states no technology; taken as {kind}"),
     }
 }
@@ -208,7 +215,9 @@ pub(super) fn encryption(value: Option<&str>) -> (Encryption, Option<String>) {
         ),
         Some(other) => (
             Encryption::None,
-            Some(format!("encryption {other:?} is not a Threagile value; taken as none")),
+            Some(format!(
+                "encryption {other:?} is not a Threagile value; taken as none"
+            )),
         ),
     }
 }
@@ -303,7 +312,10 @@ pub(super) fn tls(protocol: Option<&str>) -> (Tls, Option<String>) {
 /// `credentials` is a password, a secret that authenticates whoever holds it, so it maps to
 /// an API key. A `token` is taken as a user JWT when the caller is external or a client a
 /// person uses, and as a workload JWT otherwise.
-pub(super) fn authentication(value: Option<&str>, caller_is_user: bool) -> (Authentication, Option<String>) {
+pub(super) fn authentication(
+    value: Option<&str>,
+    caller_is_user: bool,
+) -> (Authentication, Option<String>) {
     match value {
         Some("none") => (Authentication::None, None),
         Some("session-id") => (Authentication::Session, None),
@@ -330,7 +342,10 @@ pub(super) fn authentication(value: Option<&str>, caller_is_user: bool) -> (Auth
         ),
         Some("externalized") => (
             Authentication::Unknown,
-            Some("authentication is externalized to another component; recorded as unknown".to_owned()),
+            Some(
+                "authentication is externalized to another component; recorded as unknown"
+                    .to_owned(),
+            ),
         ),
         Some(other) => (
             Authentication::Unknown,
@@ -416,7 +431,11 @@ pub(super) struct ZoneChoice {
 pub(super) fn zone(boundary_type: Option<&str>) -> (ZoneChoice, Option<String>) {
     let private_subnet = ZoneSort::Subnet { public: false };
     let (sort, default_deny, sentence) = match boundary_type {
-        Some("network-on-prem") => (ZoneSort::Vpc, false, Some("an on-premises network taken as a VPC")),
+        Some("network-on-prem") => (
+            ZoneSort::Vpc,
+            false,
+            Some("an on-premises network taken as a VPC"),
+        ),
         Some("network-dedicated-hoster") => (
             ZoneSort::Vpc,
             false,
@@ -457,7 +476,15 @@ pub(super) fn zone(boundary_type: Option<&str>) -> (ZoneChoice, Option<String>) 
 }
 
 /// Words in a data asset's id or title that mark cardholder data.
-const CARDHOLDER_WORDS: [&str; 7] = ["card", "cards", "cardholder", "creditcard", "payment", "payments", "pan"];
+const CARDHOLDER_WORDS: [&str; 7] = [
+    "card",
+    "cards",
+    "cardholder",
+    "creditcard",
+    "payment",
+    "payments",
+    "pan",
+];
 
 /// Words in a data asset's id or title that mark credentials.
 const CREDENTIAL_WORDS: [&str; 16] = [
@@ -556,7 +583,9 @@ pub(super) fn data_classes(
     }
 
     let names_safety = words.iter().any(|word| word == "safety")
-        || tags.iter().any(|tag| tag.to_ascii_lowercase().contains("safety"));
+        || tags
+            .iter()
+            .any(|tag| tag.to_ascii_lowercase().contains("safety"));
     if integrity == Some("mission-critical") && names_safety {
         out.classes.push(DataClass::SafetyCritical);
         out.guesses.push(
@@ -596,19 +625,40 @@ mod tests {
         };
 
         assert_eq!(
-            classes("card-data", "Card Data", "strictly-confidential", "critical"),
+            classes(
+                "card-data",
+                "Card Data",
+                "strictly-confidential",
+                "critical"
+            ),
             [DataClass::Cardholder]
         );
         assert_eq!(
-            classes("crypto-material", "Crypto Material", "strictly-confidential", "mission-critical"),
+            classes(
+                "crypto-material",
+                "Crypto Material",
+                "strictly-confidential",
+                "mission-critical"
+            ),
             [DataClass::Credentials]
         );
         assert_eq!(
-            classes("safety-messages", "Safety Messages", "internal", "mission-critical"),
+            classes(
+                "safety-messages",
+                "Safety Messages",
+                "internal",
+                "mission-critical"
+            ),
             [DataClass::Internal, DataClass::SafetyCritical]
         );
         // "keyboard" is not the word "key".
-        let other = data_classes("keyboard-layouts", "Keyboard", &[], Some("strictly-confidential"), None);
+        let other = data_classes(
+            "keyboard-layouts",
+            "Keyboard",
+            &[],
+            Some("strictly-confidential"),
+            None,
+        );
         assert_eq!(other.classes, [DataClass::Pii]);
         assert!(other.critical);
     }
