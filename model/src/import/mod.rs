@@ -1,9 +1,9 @@
 //! Import from other threat-modelling tools: the report every importer returns, detection of
 //! an input's format, and the shared helpers for ids, text and layout.
 //!
-//! An importer builds a [`Document`] with only the document types and says, element by
-//! element, what it [mapped](ImportReport::mapped), what it
-//! [guessed](ImportReport::guessed) and what it [left out](ImportReport::left_out). A fact
+//! An importer builds a [`Document`] with only the document types and reports, element by
+//! element, what it [mapped](ImportReport#structfield.mapped), what it
+//! [guessed](ImportReport#structfield.guessed) and what it [left out](ImportReport#structfield.left_out). A fact
 //! the source does not state is recorded as unknown and listed as guessed, never silently
 //! set to none.
 
@@ -23,11 +23,11 @@ pub use yaml::{YamlError, YamlLimits};
 pub struct Import {
     /// The imported model, laid out.
     pub document: Document,
-    /// What was mapped, guessed and left out.
+    /// The mapped, guessed and left-out elements.
     pub report: ImportReport,
 }
 
-/// What an import did with each element of the source.
+/// The account of what an import did with each element of the source.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
     /// Elements carried over as the source states them.
@@ -75,7 +75,7 @@ impl fmt::Display for ImportReport {
 pub struct ReportEntry {
     /// Id of the source element, as the source spells it.
     pub id: String,
-    /// What happened to it, as a plain sentence.
+    /// The outcome for the element, as a plain sentence.
     pub message: String,
 }
 
@@ -95,7 +95,7 @@ impl fmt::Display for ReportEntry {
     }
 }
 
-/// Why an import failed.
+/// An error that stops an import.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The input is not YAML, or passes a limit of the YAML loader.
@@ -103,7 +103,7 @@ pub enum ImportError {
     Yaml {
         /// The input's file name.
         file: String,
-        /// What the loader reported.
+        /// The loader's error.
         #[source]
         source: YamlError,
     },
@@ -114,9 +114,9 @@ pub enum ImportError {
         file: String,
         /// Dotted path of the field, such as `technical_assets.Web Server.id`.
         path: String,
-        /// What the format expects there.
+        /// The value the format expects there.
         expected: String,
-        /// What the input holds there: `missing`, a kind of value, or the value itself.
+        /// The input's content there: `missing`, a kind of value, or the value itself.
         found: String,
     },
 }
@@ -315,7 +315,7 @@ const ZONE_HEADER: f32 = 30.0;
 /// where it would repeat.
 ///
 /// NOTE: this is a stand-in for a layered layout that would also order nodes along their
-/// flows; it keeps boxes apart and zones around their members, nothing more.
+/// flows. It only keeps boxes apart and zones around their members.
 pub fn grid_layout(doc: &mut Document) {
     let containers = Containers::new(doc);
 

@@ -2,11 +2,11 @@
 //!
 //! YAML aliases let a small file describe a huge tree: nine nested anchors of ten aliases
 //! each (the "billion laughs" file) expand to a billion nodes. `serde_norway` 0.9 limits
-//! nesting to 128 levels and alias jumps to 100 times the number of parse events, but that
-//! still lets one large anchor be repeated by many aliases, so the expanded tree can grow with
-//! the square of the input size. [`load`] therefore builds the [`Value`] itself and counts
+//! nesting to 128 levels and alias jumps to 100 times the number of parse events. That still
+//! lets many aliases repeat one large anchor, so the expanded tree can grow with the square
+//! of the input size. [`load`] therefore builds the [`Value`] itself and counts
 //! every node it creates, aliases expanded, against a budget that grows with the input
-//! length; the load stops with an error as soon as the count passes the budget. Merge keys
+//! length. The load stops with an error as soon as the count passes the budget. Merge keys
 //! (`<<: *base`) are resolved afterwards with [`Value::apply_merge`], which only moves
 //! entries that the budget already counted.
 
@@ -22,8 +22,8 @@ use serde_norway::{Mapping, Value};
 pub struct YamlLimits {
     /// Largest input accepted, in bytes.
     pub max_bytes: usize,
-    /// Deepest nesting of sequences and mappings accepted. `serde_norway` rejects nesting
-    /// deeper than 128 levels whatever this says.
+    /// Maximum nesting of sequences and mappings. `serde_norway` rejects nesting deeper
+    /// than 128 levels whatever this value is.
     pub max_depth: usize,
     /// Nodes always allowed, however short the input.
     pub base_nodes: usize,
@@ -57,13 +57,13 @@ impl YamlLimits {
     }
 }
 
-/// Why a YAML input could not be loaded.
+/// An error from loading a YAML input.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum YamlError {
     /// The text is not valid YAML.
     #[error("invalid YAML{location}: {message}")]
     Syntax {
-        /// Where the parser stopped, when it knows.
+        /// Position where the parser stopped, if known.
         location: Location,
         /// The parser's message.
         message: String,
@@ -83,7 +83,7 @@ pub enum YamlError {
          remove the repeated aliases or inline fewer copies"
     )]
     AliasRepetition {
-        /// Where the parser stopped, when known.
+        /// Position where the parser stopped, if known.
         location: Location,
     },
     /// Sequences and mappings nest deeper than the limit.
@@ -91,7 +91,7 @@ pub enum YamlError {
     TooDeep {
         /// The limit in levels.
         max: usize,
-        /// Where the nesting passed the limit, when known.
+        /// Position where the nesting passed the limit, if known.
         location: Location,
     },
     /// Aliases expand to more nodes than the budget allows.
@@ -102,7 +102,7 @@ pub enum YamlError {
     TooManyNodes {
         /// The node budget for this input.
         max: usize,
-        /// Where the count passed the budget, when known.
+        /// Position where the count passed the budget, if known.
         location: Location,
     },
 }
@@ -177,9 +177,9 @@ pub fn load(text: &str, limits: &YamlLimits) -> Result<Value, YamlError> {
 ///
 /// libyaml's scanner spends time proportional to the nesting depth on each token inside
 /// flow collections, so ten thousand nested brackets take seconds to parse before the
-/// parser's own depth limit applies. This scan runs first, in linear time. It skips
-/// quoted scalars and comments; brackets inside block scalars and plain text count too,
-/// which only matters for text with more than `max_depth` unclosed brackets.
+/// parser's own depth limit applies. This scan runs first, in linear time, and skips
+/// quoted scalars and comments. Brackets inside block scalars and plain text count too,
+/// but that only matters for text with more than `max_depth` unclosed brackets.
 fn check_flow_depth(text: &str, max_depth: usize) -> Result<(), YamlError> {
     let mut depth = 0usize;
     let mut quote: Option<char> = None;

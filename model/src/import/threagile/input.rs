@@ -1,8 +1,8 @@
 //! The parts of a Threagile model that the importer reads, taken out of the YAML tree with
 //! the path of every field, so that a field of the wrong shape is reported by its path.
 //!
-//! Threagile keys its data assets, technical assets, links and trust boundaries by title;
-//! each (but a link) also has an `id` that other elements refer to. A field that Threagile
+//! Threagile keys its data assets, technical assets, links and trust boundaries by title.
+//! Each of them but a link also has an `id` that other elements refer to. A field that Threagile
 //! leaves empty (`tags:` with no value) reads as absent.
 
 use std::collections::HashSet;

@@ -1,7 +1,7 @@
 //! Import of Threagile YAML models.
 //!
 //! Technical assets become nodes, their communication links flows, trust boundaries zones
-//! and data assets the data classes of nodes and flows. The [`tables`] module holds every
+//! and data assets the data classes of nodes and flows. The `tables` module contains every
 //! value mapping. Risks, risk tracking and shared runtimes have no place in the model and
 //! are reported as left out by id.
 //!
@@ -24,7 +24,7 @@ use crate::import::{
 use input::{Link, Model, TechnicalAsset, TrustBoundary};
 use tables::{DataAssetClasses, KindChoice};
 
-/// Longest label the document accepts, in characters.
+/// Maximum label length that the document accepts, in characters.
 const MAX_LABEL_CHARS: usize = 4096;
 
 /// Imports a Threagile YAML model; `file` names the input in error messages.
@@ -130,8 +130,8 @@ impl<'m> Builder<'m> {
         }
     }
 
-    /// The data classes of data asset ids, and whether any makes its holder critical.
-    /// Unknown ids are reported under `owner`.
+    /// Collects the data classes of data asset ids, and whether any makes its holder
+    /// critical. Unknown ids are reported under `owner`.
     fn classes_of(&mut self, owner: &str, field: &str, ids: &[String]) -> (Vec<DataClass>, bool) {
         let mut classes = Vec::new();
         let mut critical = false;
@@ -260,7 +260,7 @@ impl<'m> Builder<'m> {
         ix
     }
 
-    /// The node kind with its attributes; reports the guesses it makes.
+    /// Builds the node kind with its attributes and reports the guesses it makes.
     fn node_kind(&mut self, asset: &TechnicalAsset, choice: KindChoice) -> NodeKind {
         let public = asset.internet;
         match choice {
@@ -598,8 +598,8 @@ impl<'m> Builder<'m> {
     }
 }
 
-/// Chooses the sort of an external entity: a person's client is a customer, or a workforce
-/// user when it serves devops; anything else is a partner's system.
+/// Chooses the sort of an external entity. A person's client is a customer, or a workforce
+/// user when it serves devops. Anything else is a partner's system.
 fn external_sort(asset: &TechnicalAsset) -> (ExternalSort, String) {
     let human =
         asset.used_as_client_by_human || tables::is_human_client(asset.technology.as_deref());

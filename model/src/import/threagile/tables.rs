@@ -1,4 +1,4 @@
-//! How Threagile's enumerated values map onto the model: technologies to node kinds,
+//! Mappings of Threagile's enumerated values onto the model: technologies to node kinds,
 //! protocols to TLS, authentication and authorization to a flow's checks, trust boundary
 //! types to zone sorts, and data asset ratings to data classes.
 //!
@@ -151,7 +151,10 @@ pub(super) fn kind_of(
                     "is an identity store, a directory of users and groups; \
                                         taken as a group identity"
                 }
-                _ => "is an identity provider; it enforces no MFA unless the model says so",
+                _ => {
+                    "taken as an identity provider that does not enforce MFA, since \
+                      Threagile does not record it"
+                }
             };
             (kind, Some(sentence.to_owned()))
         }
@@ -309,8 +312,8 @@ pub(super) fn tls(protocol: Option<&str>) -> (Tls, Option<String>) {
 
 /// Maps a link's `authentication` to the callee's check of its immediate caller.
 ///
-/// `credentials` is a password, a secret that authenticates whoever holds it, so it maps to
-/// an API key. A `token` is taken as a user JWT when the caller is external or a client a
+/// `credentials` is a password, a shared secret that authenticates any holder, so it maps
+/// to an API key. A `token` is taken as a user JWT when the caller is external or a client a
 /// person uses, and as a workload JWT otherwise.
 pub(super) fn authentication(
     value: Option<&str>,
@@ -518,8 +521,8 @@ pub(super) struct DataAssetClasses {
 ///
 /// Confidentiality `public` and `internal` map to the classes of the same name; `restricted`
 /// and `confidential` to PII. A `strictly-confidential` asset whose id or title names cards
-/// or payments is cardholder data, one that names credentials, secrets, tokens or keys is
-/// credentials, and any other is PII whose holders are marked critical, so that it stays a
+/// or payments is cardholder data, and one that names credentials, secrets, tokens or keys
+/// is credentials. Any other is PII whose holders are marked critical, so that it stays a
 /// crown jewel. Integrity `mission-critical` adds safety-critical only when the id, title
 /// or tags name safety: Threagile uses that rating for business-critical data too.
 pub(super) fn data_classes(
