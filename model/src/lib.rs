@@ -8,6 +8,7 @@
 pub mod document;
 pub mod geometry;
 pub mod graph;
+pub mod import;
 pub mod review;
 pub mod templates;
 
