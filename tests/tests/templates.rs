@@ -271,9 +271,9 @@ fn blueprint_is_a_full_model() {
 
     // Every node but the outsiders belongs to an AWS account.
     for (ix, node) in doc.nodes.iter().enumerate() {
-        if node.is_external()
-            || matches!(&node.kind, NodeKind::Zone(zone) if matches!(zone.sort, ZoneSort::Account(_)))
-        {
+        let is_account =
+            matches!(&node.kind, NodeKind::Zone(zone) if matches!(zone.sort, ZoneSort::Account(_)));
+        if node.is_external() || is_account {
             continue;
         }
         let account = graph.nearest_zone(ix, |sort| matches!(sort, ZoneSort::Account(_)));
