@@ -84,7 +84,7 @@ pub fn answer(graph: &Graph<'_>) -> Defence {
     let mut jewels: Vec<NodeIx> = (0..graph.node_count())
         .filter(|&ix| graph.is_internal(ix) && graph.is_crown_jewel(ix) && costs[ix] != UNREACHED)
         .collect();
-    jewels.sort_by(|&a, &b| graph.id(a).cmp(graph.id(b)).then(a.cmp(&b)));
+    jewels.sort_by_key(|&ix| (net.id_rank(ix), ix));
 
     let forest = cheapest_paths(&net, &costs);
     let gates = chokepoints_of(&net, &jewels);
@@ -99,7 +99,10 @@ pub fn answer(graph: &Graph<'_>) -> Defence {
                 depth: costs[jewel].0 as usize,
                 path: path_ids(&net, &path, 1),
                 flows: flow_ids(&net, &path),
-                chokepoints: chokepoints.iter().map(|&ix| net.id(ix).to_owned()).collect(),
+                chokepoints: chokepoints
+                    .iter()
+                    .map(|&ix| net.id(ix).to_owned())
+                    .collect(),
                 unknown: unknown_enforcement(graph, &path.hops),
                 cedar_not_evaluated: rests_on_cedar(graph, &path),
             }
@@ -253,7 +256,7 @@ fn chokepoints_of(net: &FlowNet<'_, '_>, jewels: &[NodeIx]) -> Vec<Vec<NodeIx>> 
                 .map(NodeIndex::index)
                 .filter(|&ix| ix != jewel && net.is_internal(ix))
                 .collect();
-            gating.sort_by(|&a, &b| net.id(a).cmp(net.id(b)).then(a.cmp(&b)));
+            gating.sort_by_key(|&ix| (net.id_rank(ix), ix));
             gating
         })
         .collect()
@@ -275,20 +278,17 @@ fn rank_chokepoints(
     let mut chokepoints: Vec<NodeIx> = (0..gated.len())
         .filter(|&ix| !gated[ix].is_empty())
         .collect();
-    chokepoints.sort_by(|&a, &b| {
-        gated[b]
-            .len()
-            .cmp(&gated[a].len())
-            .then_with(|| net.id(a).cmp(net.id(b)))
-            .then(a.cmp(&b))
-    });
+    chokepoints.sort_by_key(|&ix| (Reverse(gated[ix].len()), net.id_rank(ix), ix));
 
     // Jewels were visited in id order, so each list of gated jewels already is in id order.
     chokepoints
         .into_iter()
         .map(|ix| Chokepoint {
             node: net.id(ix).to_owned(),
-            gates: gated[ix].iter().map(|&jewel| net.id(jewel).to_owned()).collect(),
+            gates: gated[ix]
+                .iter()
+                .map(|&jewel| net.id(jewel).to_owned())
+                .collect(),
         })
         .collect()
 }

@@ -153,7 +153,7 @@ pub fn answer(graph: &Graph<'_>) -> Reach {
     let mut internal: Vec<NodeIx> = (0..graph.node_count())
         .filter(|&ix| graph.is_internal(ix))
         .collect();
-    internal.sort_by(|&a, &b| graph.id(a).cmp(graph.id(b)).then(a.cmp(&b)));
+    internal.sort_by_key(|&ix| (net.id_rank(ix), ix));
 
     let nodes = internal
         .iter()
@@ -250,10 +250,7 @@ fn drawn_flows(flows: &[String]) -> Vec<String> {
 /// Searches the (node, originating caller state) pairs from every start node.
 fn search_states(net: &FlowNet<'_, '_>) -> PathForest {
     let graph = net.graph;
-    let starts = net
-        .starts()
-        .iter()
-        .map(|&node| State::Anonymous.pair(node));
+    let starts = net.starts().iter().map(|&node| State::Anonymous.pair(node));
     PathForest::search(net, State::COUNT, starts, |from, arc| {
         let caller = from / State::COUNT;
         let state = raise(graph, caller, State::of_pair(from), arc.hop);
@@ -269,8 +266,7 @@ fn raise(graph: &Graph<'_>, caller: NodeIx, state: State, hop: Hop) -> State {
     let flow = graph.flow(edge);
 
     if graph.node(caller).is_external() {
-        let authenticated =
-            state >= State::AnyAuthenticated || flow.authentication.authenticates();
+        let authenticated = state >= State::AnyAuthenticated || flow.authentication.authenticates();
         let authorized =
             state == State::Authorized || (authenticated && flow.authorization.authorizes());
         return match (authenticated, authorized) {

@@ -99,8 +99,7 @@ impl<'g, 'a> FlowNet<'g, 'a> {
 
         let mut arcs = vec![Vec::new(); node_count + 1];
         let mut entered_from_external = vec![false; node_count];
-        let flows = graph.all_flows();
-        for &(edge, from, to) in &flows {
+        for (edge, from, to) in graph.all_flows() {
             if graph.node(from).is_external() {
                 entered_from_external[to] = true;
             }
@@ -118,6 +117,7 @@ impl<'g, 'a> FlowNet<'g, 'a> {
                 to,
             })
             .collect();
+        let flow_rank = rank_parallel_flows(graph, &mut arcs);
 
         let starts = (0..node_count)
             .filter(|&ix| graph.node(ix).is_external())
@@ -131,11 +131,6 @@ impl<'g, 'a> FlowNet<'g, 'a> {
                 graph.id(ix)
             }
         }));
-        let mut flow_rank = vec![0; graph.doc.edges.len()];
-        let ranks = dense_ranks(flows.iter().map(|&(edge, _, _)| graph.edge(edge).id.as_str()));
-        for (&(edge, _, _), rank) in flows.iter().zip(ranks) {
-            flow_rank[edge] = rank;
-        }
 
         Self {
             graph,
@@ -161,7 +156,8 @@ impl<'g, 'a> FlowNet<'g, 'a> {
         &self.starts
     }
 
-    /// Returns the steps a search may take from a node, drawn flows in document order.
+    /// Returns the steps a search may take from a node, ordered by callee and then by flow
+    /// id.
     pub(crate) fn arcs(&self, node: NodeIx) -> &[Arc] {
         &self.arcs[node]
     }
@@ -177,10 +173,13 @@ impl<'g, 'a> FlowNet<'g, 'a> {
 
     /// Returns the id of a step's flow, [`IMPLICIT_FLOW`] for an implicit one.
     pub(crate) fn hop_id(&self, hop: Hop) -> &'a str {
-        match hop {
-            Hop::Flow(edge) => &self.graph.edge(edge).id,
-            Hop::Implicit => IMPLICIT_FLOW,
-        }
+        hop_id(self.graph, hop)
+    }
+
+    /// Returns the rank of a node's id in string order among all ids, the Internet's
+    /// included; equal ids share a rank.
+    pub(crate) fn id_rank(&self, node: NodeIx) -> u32 {
+        self.id_rank[node]
     }
 
     /// Returns whether a node is internal: neither external, nor a zone, nor the Internet.
@@ -188,12 +187,49 @@ impl<'g, 'a> FlowNet<'g, 'a> {
         node < self.graph.node_count() && self.graph.is_internal(node)
     }
 
-    /// Returns the rank of a step's flow id among all flow ids.
+    /// Returns the rank of a step's flow id among the flows between the same two nodes.
     fn hop_rank(&self, hop: Hop) -> u32 {
         match hop {
             Hop::Flow(edge) => self.flow_rank[edge].saturating_add(1),
             Hop::Implicit => 0,
         }
+    }
+}
+
+/// Sorts the arcs of every node by callee and then by flow id, and returns the rank of
+/// each flow's id among the flows between the same two nodes, by edge index.
+///
+/// Flow ids only break ties between paths with the same node ids, whose steps at each
+/// position join the same two nodes, so comparing these ranks compares the ids. This
+/// avoids sorting every flow id of the model.
+fn rank_parallel_flows(graph: &Graph<'_>, arcs: &mut [Vec<Arc>]) -> Vec<u32> {
+    let mut flow_rank = vec![0; graph.doc.edges.len()];
+    for node_arcs in arcs.iter_mut() {
+        node_arcs.sort_by(|a, b| {
+            a.to.cmp(&b.to)
+                .then_with(|| hop_id(graph, a.hop).cmp(hop_id(graph, b.hop)))
+        });
+
+        let mut rank = 0;
+        for position in 0..node_arcs.len() {
+            let arc = node_arcs[position];
+            rank = match position.checked_sub(1).map(|before| node_arcs[before]) {
+                Some(before) if before.to == arc.to => rank + 1,
+                _ => 0,
+            };
+            if let Hop::Flow(edge) = arc.hop {
+                flow_rank[edge] = rank;
+            }
+        }
+    }
+    flow_rank
+}
+
+/// Returns the id of a step's flow, [`IMPLICIT_FLOW`] for an implicit one.
+fn hop_id<'a>(graph: &Graph<'a>, hop: Hop) -> &'a str {
+    match hop {
+        Hop::Flow(edge) => &graph.edge(edge).id,
+        Hop::Implicit => IMPLICIT_FLOW,
     }
 }
 
