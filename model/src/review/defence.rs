@@ -35,7 +35,7 @@ use crate::graph::{Graph, NodeIx};
 pub struct JewelDefence {
     /// Crown jewel id.
     pub jewel: String,
-    /// Fewest enforcing flows on any path from a start node.
+    /// Minimum number of enforcing flows on any path from a start node.
     pub depth: usize,
     /// Node ids along the shortest path with that many enforcing flows, from its start node.
     pub path: Vec<String>,
@@ -185,9 +185,9 @@ fn step_cost(graph: &Graph<'_>, hop: Hop) -> u32 {
 }
 
 /// Returns the cheapest cost of every node from the start nodes (fewest enforcing flows,
-/// then fewest flows), [`UNREACHED`] where no path goes. Steps cost (0, 1) or (1, 1), so
-/// this is a 0-1 search on the first component ordered by the second; a binary heap keeps
-/// both in order.
+/// then fewest flows), [`UNREACHED`] where no path goes. Steps cost (0, 1) or (1, 1), which
+/// makes this a 0-1 search on the first component ordered by the second. A binary heap
+/// keeps both in order.
 fn cheapest_costs(net: &FlowNet<'_, '_>) -> Vec<Cost> {
     let mut costs = vec![UNREACHED; net.node_count()];
     let mut heap = BinaryHeap::new();

@@ -225,9 +225,9 @@ fn is_public_gateway(graph: &Graph<'_>, node: NodeIx) -> bool {
     matches!(&graph.node(node).kind, NodeKind::Gateway(gateway) if gateway.public)
 }
 
-/// Returns whether a node is public content, which REV-1 passes over: it holds public data
-/// only (at least one class, every one public), calls nothing, runs as no identity and
-/// unlocks nothing, as a static site or a public bucket of assets does.
+/// Returns whether a node is public content, which REV-1 passes over. Public content holds
+/// public data only (at least one class, every one public), calls nothing, runs as no
+/// identity and unlocks nothing, as a static site or a public bucket of assets does.
 pub fn is_public_content(graph: &Graph<'_>, node: NodeIx) -> bool {
     let classes = graph.node(node).held_data_classes();
     let edges = graph.out_edges(node);

@@ -8,16 +8,16 @@
 //! the document.
 //!
 //! Every evidence path is a shortest path to its pair. Ties go to the path whose node ids,
-//! read from the start node on, come first in string order; paths with the same node ids
-//! go to the one whose flow ids come first. The forest finds that path without listing
+//! read from the start node on, come first in string order. Among paths with the same node
+//! ids, the one whose flow ids come first wins. The forest finds that path without listing
 //! paths: it walks the pairs layer by layer in breadth-first order and gives each pair of a
 //! layer two dense ranks, one over the node ids of its path and one over its flow ids, so
 //! each comparison of two paths is a comparison of two integers.
 
 use crate::graph::{EdgeIx, Graph, NodeIx};
 
-/// The id under which the virtual Internet node appears in evidence paths. Node ids cannot
-/// contain parentheses, so it never collides with a node of the model.
+/// The id under which the virtual Internet node appears in evidence paths. Valid node ids
+/// contain no parentheses, so it never collides with a node of a valid model.
 pub const INTERNET: &str = "(internet)";
 
 /// The id under which the implicit flow from the virtual Internet node into a public node
@@ -36,7 +36,7 @@ pub(crate) fn is_closed(_graph: &Graph<'_>, _flow: EdgeIx) -> bool {
     false
 }
 
-/// Returns whether any check of a flow asks a Cedar policy store.
+/// Returns whether a Cedar policy store makes any check of a flow.
 pub(crate) fn has_cedar_check(graph: &Graph<'_>, flow: EdgeIx) -> bool {
     let flow = graph.flow(flow);
     flow.authorization.cedar().is_some()
@@ -76,8 +76,8 @@ pub(crate) struct Arc {
     pub to: NodeIx,
 }
 
-/// The flow graph with the virtual Internet node, closed flows left out, and the string
-/// order of node and flow ids as integer ranks.
+/// The flow graph with the virtual Internet node and without closed flows, with the string
+/// order of node ids (and of the ids of parallel flows) as integer ranks.
 pub(crate) struct FlowNet<'g, 'a> {
     /// The graph the net is built from.
     pub graph: &'g Graph<'a>,
@@ -251,7 +251,7 @@ fn dense_ranks<K: Ord>(keys: impl IntoIterator<Item = K>) -> Vec<u32> {
     ranks
 }
 
-/// The step by which a search first reached a pair on its evidence path.
+/// The step into a pair on its evidence path.
 #[derive(Clone, Copy, Debug)]
 struct Step {
     from: usize,

@@ -124,7 +124,8 @@ impl Model {
     }
 }
 
-/// A flow whose check of the immediate caller is this, checking no originating caller.
+/// Returns a flow with this check of the immediate caller and no check of the originating
+/// caller.
 pub(crate) fn checked(authentication: Authentication, authorization: Authorization) -> Flow {
     Flow {
         authentication,
@@ -133,13 +134,13 @@ pub(crate) fn checked(authentication: Authentication, authorization: Authorizati
     }
 }
 
-/// A flow with no checks at all.
+/// Returns a flow with no checks at all.
 pub(crate) fn open() -> Flow {
     checked(Authentication::None, Authorization::None)
 }
 
-/// A flow that checks the immediate caller with mTLS and an IAM policy (it enforces), and
-/// the originating caller as given.
+/// Returns a flow that checks the immediate caller with mTLS and an IAM policy (so it
+/// enforces) and the originating caller as given.
 pub(crate) fn mtls(originating: OriginatingCheck) -> Flow {
     Flow {
         originating,
@@ -147,7 +148,7 @@ pub(crate) fn mtls(originating: OriginatingCheck) -> Flow {
     }
 }
 
-/// An authorization by a Cedar store.
+/// Returns an authorization by a Cedar store.
 pub(crate) fn cedar() -> Authorization {
     Authorization::Cedar(CedarCheck {
         store: "store".into(),

@@ -239,8 +239,8 @@ fn public_gateway_is_passed_over() {
     assert_eq!(flagged(&findings_of(&model)), ["backend"]);
 }
 
-/// The Internet reaches cdn (public, with a WAF), which calls api, which calls db (a crown
-/// jewel). With `partner_flow`, the partner also calls api directly.
+/// Builds a model where the Internet reaches cdn (public, with a WAF), which calls api,
+/// which calls db (a crown jewel). With `partner_flow`, the partner also calls api directly.
 fn waf_model(partner_flow: bool) -> Model {
     let model = Model::new()
         .external("partner")
