@@ -6,7 +6,9 @@
 //! [`review`].
 
 pub mod document;
+pub mod edit;
 pub mod graph;
+pub mod load;
 pub mod review;
 
 pub use document::Document;
