@@ -556,9 +556,9 @@ fn unquote(literal: &str) -> Option<String> {
     }
 }
 
-/// Returns the token (literal, number or name) that starts at a byte offset, after any
-/// whitespace and comments.
-pub fn token_at(text: &str, offset: usize) -> Option<&str> {
+/// Returns the byte offset and text of the token (literal, number or name) at a byte
+/// offset, after any whitespace and comments.
+pub fn token_at(text: &str, offset: usize) -> Option<(usize, &str)> {
     let mut lexer = Lexer {
         text,
         pos: offset.min(text.len()),
@@ -568,7 +568,7 @@ pub fn token_at(text: &str, offset: usize) -> Option<&str> {
     }
     let token = lexer.next_token()?;
     matches!(token.kind, TokenKind::Literal | TokenKind::Atom)
-        .then(|| &text[token.start..token.end])
+        .then(|| (token.start, &text[token.start..token.end]))
 }
 
 /// Returns the path of the innermost value that contains a byte offset, as far as the text

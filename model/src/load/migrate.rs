@@ -35,14 +35,6 @@ pub fn parse_any(options: &ron::Options, text: &str, format: u32) -> SpannedResu
     }
 }
 
-/// The first line of defence: only the `format` field, whatever else the file holds.
-#[derive(Deserialize)]
-#[serde(rename = "Document")]
-pub struct FormatPeek {
-    /// The declared format version.
-    pub format: u32,
-}
-
 /// The document's top level, generic over the node type of its version, with the node and
 /// edge lists bounded while they are read.
 #[derive(Deserialize)]

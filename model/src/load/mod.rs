@@ -49,14 +49,12 @@ pub fn load_str(text: &str, file: &str) -> Result<Document, LoadError> {
 
     // Optional values may omit `Some(..)` even without the file's own `#![enable(..)]`.
     let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
-    let peek: migrate::FormatPeek = options
-        .from_str(text)
-        .map_err(|error| ron_error::convert(file, text, &lines, &error))?;
-    if peek.format > FORMAT_VERSION {
-        return Err(newer_format(file, text, &lines, peek.format));
+    let format = declared_format(text);
+    if format > FORMAT_VERSION {
+        return Err(newer_format(file, text, &lines, format));
     }
 
-    let doc = migrate::parse_any(&options, text, peek.format)
+    let doc = migrate::parse_any(&options, text, format)
         .map_err(|error| ron_error::convert(file, text, &lines, &error))?;
 
     let issues = validate(&doc);
@@ -156,6 +154,17 @@ fn sync_directory(directory: &Path) -> std::io::Result<()> {
         std::fs::File::open(directory)?.sync_all()?;
     }
     Ok(())
+}
+
+/// Returns the version in the text's `format` field, read without parsing the rest. A
+/// missing or malformed field counts as the current version, whose full parse then
+/// reports the problem with its position.
+fn declared_format(text: &str) -> u32 {
+    let path = locate::Path::root().field("format");
+    let offset = locate::locate(text, &path);
+    locate::token_at(text, offset)
+        .and_then(|(_, token)| ron::from_str::<u32>(token).ok())
+        .unwrap_or(FORMAT_VERSION)
 }
 
 fn too_large(file: &str, len: u64) -> LoadError {

@@ -13,14 +13,17 @@ pub fn convert(file: &str, text: &str, lines: &LineIndex<'_>, error: &SpannedErr
         line: error.span.start.line,
         column: error.span.start.col,
     };
-    let offset = lines.offset(start);
+    // ron's span may start at the whitespace before the offending token.
+    let token = locate::token_at(text, lines.offset(start));
+    let offset = token.map_or(lines.offset(start), |(offset, _)| offset);
+    let start = lines.position(offset);
+    let found = token.map(|(_, found)| found);
     let path = locate::path_at(text, offset);
     let place = if path.0.is_empty() {
         String::new()
     } else {
         format!(" at {path}")
     };
-    let found = locate::token_at(text, offset);
     let end = lines.offset(Position {
         line: error.span.end.line,
         column: error.span.end.col,
