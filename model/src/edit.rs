@@ -2,10 +2,10 @@
 //! not at all, and each returning its exact inverse.
 //!
 //! Undo, redo, autosave and tests all work on [`Edit`] values, so no window is needed to
-//! exercise them. [`Edit::apply`] checks an edit before it changes anything: an edit that
-//! names an unknown id, reuses an id, puts a node in something that is not a zone, makes a
-//! zone contain itself or sets a value the file format rejects returns an error and leaves
-//! the document as it was. A [`Edit::Batch`] that fails part-way is rolled back.
+//! exercise them. [`Edit::apply`] checks an edit before it changes anything. An edit is
+//! rejected, and the document left as it was, when it names an unknown id, reuses an id,
+//! puts a node in something that is not a zone, makes a zone contain itself or sets a value
+//! the file format rejects. A [`Edit::Batch`] that fails part-way is rolled back.
 //!
 //! Decisions the edits make:
 //! - Removing a zone keeps its contents: its children move to the removed zone's parent.
@@ -35,7 +35,7 @@ pub enum Edit {
     AddNode {
         /// The new node; its id must be unused and its parent, if any, a zone.
         node: Node,
-        /// Where it goes, from 0 to the number of nodes.
+        /// The insertion index, from 0 to the number of nodes.
         index: usize,
     },
     /// Removes a node or zone, the edges at it and the template links naming it. The
@@ -81,7 +81,7 @@ pub enum Edit {
     AddEdge {
         /// The new edge.
         edge: Edge,
-        /// Where it goes, from 0 to the number of edges.
+        /// The insertion index, from 0 to the number of edges.
         index: usize,
     },
     /// Removes an edge.
@@ -100,7 +100,7 @@ pub enum Edit {
     AddPolicyStore {
         /// The new store; its id must be unused among stores.
         store: PolicyStore,
-        /// Where it goes, from 0 to the number of stores.
+        /// The insertion index, from 0 to the number of stores.
         index: usize,
     },
     /// Removes a policy store that no flow names.
@@ -143,7 +143,7 @@ pub enum Edit {
     Batch(Vec<Edit>),
 }
 
-/// Why an edit was rejected. The document is unchanged.
+/// The reason an edit was rejected. The document is unchanged.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
     /// No node or zone has this id.
@@ -169,7 +169,7 @@ pub enum EditError {
     InvalidId {
         /// The id.
         id: String,
-        /// Why it is invalid.
+        /// The rule it breaks.
         reason: String,
     },
     /// Something in the document still names the id the edit would introduce, so the
@@ -227,7 +227,7 @@ pub enum EditError {
     Batch {
         /// The position of the failed edit in the batch.
         index: usize,
-        /// Why it failed.
+        /// The failed edit's error.
         source: Box<EditError>,
     },
 }
@@ -291,8 +291,8 @@ fn apply_batch(doc: &mut Document, edits: Vec<Edit>) -> Result<Edit, EditError> 
 fn roll_back(doc: &mut Document, inverses: Vec<Edit>) {
     for inverse in inverses.into_iter().rev() {
         if let Err(error) = inverse.apply(doc) {
-            // An inverse applies to the state its edit left, so this cannot happen unless
-            // an edit's inverse is wrong.
+            // An inverse is checked against the state its edit left, so this fails only
+            // when an inverse is wrong; the proptest of edit sequences guards against that.
             log::error!("rolling back a failed batch failed: {error}");
         }
     }

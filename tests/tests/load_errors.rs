@@ -195,7 +195,7 @@ fn position_of(text: &str, needle: &str, shift: usize) -> Position {
 }
 
 /// One invalid document: its body (inside the top-level parentheses, after `format` and
-/// `name`), where the error must point, and what it must say.
+/// `name`), where the error must point, and its expected message.
 struct Case {
     body: &'static str,
     needle: &'static str,
@@ -805,7 +805,7 @@ fn limits_reject_before_parsing() {
     assert_eq!(error.kind, LoadErrorKind::TooLarge);
     assert_eq!(error.position, None);
 
-    // 129 nested lists inside a tag: the 129th `[` is the one past the limit.
+    // 128 nested lists inside the tags, which are already 3 levels deep.
     let deep = format!(
         "(format: 1, name: \"d\", nodes: [(id: \"a\", label: \"A\", kind: Service(()), tags: \
          {}{})])",
@@ -814,8 +814,8 @@ fn limits_reject_before_parsing() {
     );
     let error = load_str(&deep, "deep.ron").expect_err("too deep");
     assert_eq!(error.kind, LoadErrorKind::TooDeep);
-    // Levels: the document `(` 1, `nodes: [` 2, the node `(` 3, then tags' brackets 4 on;
-    // level 129 is the 126th `[` of the tags.
+    // Levels: the document `(` is 1, `nodes: [` 2 and the node `(` 3, so the 126th `[` of
+    // the tags is level 129, the first past the limit.
     let tags_at = deep.find("tags: ").unwrap_or_default() + "tags: ".len();
     assert_eq!(
         error.position,
@@ -855,7 +855,7 @@ fn missing_file_is_io_error() {
     );
 }
 
-/// A model with every node kind, zone sort, edge kind, enum variant and optional field.
+/// Builds a model with every node kind, zone sort, edge kind, enum variant and optional field.
 fn everything() -> Document {
     let mut doc = Document::new("Everything \"quoted\" ünïcödé עברית");
     doc.description = "Line one\n\tindented line two".into();

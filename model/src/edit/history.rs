@@ -8,7 +8,7 @@ use crate::document::Document;
 /// The undo and redo stacks of one open document.
 ///
 /// Each entry is the inverse of an applied edit, so undoing applies it and keeps the
-/// inverse of that for redo. The undo stack keeps at most `max_depth` entries and forgets
+/// inverse of that for redo. The undo stack keeps at most `max_depth` entries and drops
 /// the oldest first. Every state the document passes through gets a number, which tells
 /// whether the current state is the saved one.
 #[derive(Clone, Debug)]

@@ -36,7 +36,7 @@ fn edge(id: &str, from: &str, to: &str, kind: EdgeKind) -> Edge {
     }
 }
 
-/// A small valid model: an account holding a VPC holding a subnet, workloads and their
+/// Builds a small valid model: an account holding a VPC holding a subnet, workloads and their
 /// identities, a store with its key, a secret, and a Cedar-checked flow.
 fn base() -> Document {
     let mut doc = Document::new("base");
@@ -445,7 +445,7 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
     let fresh = format!("n{counter}");
     match op % 12 {
         0 => {
-            let kind = if a % 3 == 0 {
+            let kind = if a.is_multiple_of(3) {
                 NodeKind::Zone(Zone {
                     sort: ZoneSort::Vpc,
                     default_deny: false,
@@ -453,12 +453,12 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
                 })
             } else {
                 NodeKind::Service(Service {
-                    public: a % 2 == 0,
+                    public: a.is_multiple_of(2),
                     ..Service::default()
                 })
             };
             let mut new = node(&fresh, kind, None);
-            new.parent = (b % 3 != 0).then(|| node_id(b));
+            new.parent = (!b.is_multiple_of(3)).then(|| node_id(b));
             Edit::AddNode {
                 node: new,
                 index: a % (doc.nodes.len() + 1),
@@ -471,7 +471,7 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
         },
         3 => Edit::SetParent {
             id: node_id(a),
-            parent: (b % 4 != 0).then(|| node_id(b)),
+            parent: (!b.is_multiple_of(4)).then(|| node_id(b)),
         },
         4 => {
             let id = node_id(a);
@@ -489,7 +489,7 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
                 },
             }
         }
-        5 if a % 2 == 0 => Edit::RenameId {
+        5 if a.is_multiple_of(2) => Edit::RenameId {
             from: node_id(b),
             to: fresh,
         },
@@ -523,7 +523,7 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
         }
         9 => Edit::SetVerdict {
             item: RULES[a % RULES.len()].id.to_owned(),
-            verdict: (b % 2 == 0).then(|| ManualVerdict {
+            verdict: b.is_multiple_of(2).then(|| ManualVerdict {
                 verdict: Verdict::Fail,
                 reviewer: "r".into(),
                 date: "2026-01-31".into(),
@@ -536,7 +536,7 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
                 name: format!("name {c}"),
             },
         ]),
-        _ if a % 2 == 0 => Edit::RemovePolicyStore { id: "main".into() },
+        _ if a.is_multiple_of(2) => Edit::RemovePolicyStore { id: "main".into() },
         _ => Edit::AddPolicyStore {
             store: PolicyStore {
                 id: fresh,

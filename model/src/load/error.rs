@@ -18,7 +18,7 @@ impl fmt::Display for Position {
     }
 }
 
-/// What went wrong while loading, for code that reacts to the kind of problem.
+/// The kind of problem a load found, for code that reacts to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LoadErrorKind {
     /// The file could not be read.
@@ -57,11 +57,11 @@ pub enum LoadErrorKind {
     InvalidEndpoint,
     /// A number lies outside its allowed range.
     OutOfRange,
-    /// A text holds a control character other than tab and newline.
+    /// A text contains a control character other than tab and newline.
     ControlCharacter,
     /// A label is longer than [`super::validate::MAX_LABEL_CHARS`].
     TooLong,
-    /// An id is empty, too long or holds a character ids cannot hold.
+    /// An id is empty, too long or contains a character that ids cannot contain.
     InvalidId,
     /// A source range is not a CIDR block.
     InvalidCidr,
@@ -79,7 +79,7 @@ pub enum LoadErrorKind {
 pub struct LoadError {
     /// The file name as the caller gave it.
     pub file: String,
-    /// Where the problem is, when it has a place in the text.
+    /// The problem's line and column, when it has a place in the text.
     pub position: Option<Position>,
     /// The kind of problem.
     pub kind: LoadErrorKind,

@@ -1,4 +1,4 @@
-//! Positions in RON text: a lexer that knows strings, raw strings, chars, comments and
+//! Positions in RON text: a lexer that reads strings, raw strings, chars, comments and
 //! nesting, and a walker that maps document paths such as `edges[7].to` to the line and
 //! column of that value.
 //!
@@ -253,7 +253,7 @@ fn atom_len(text: &str) -> usize {
     len
 }
 
-/// The deepest nesting found past the limit: its byte offset.
+/// Returns the byte offset of the first bracket that nests deeper than `max_depth`.
 pub fn find_excess_nesting(text: &str, max_depth: usize) -> Option<usize> {
     let mut lexer = Lexer::new(text);
     let mut depth = 0usize;
@@ -321,7 +321,7 @@ struct Trie {
 }
 
 /// Returns the byte offset of each path's value in `text`. A path that cannot be followed to
-/// its end (a field left out because it holds its default, or a document migrated from an
+/// its end (a field left out because it has its default value, or a document migrated from an
 /// older format) gets the offset of the deepest value on it that exists; the root is at the
 /// start of the document's value.
 pub fn locate_all(text: &str, paths: &[Path]) -> Vec<usize> {
@@ -383,7 +383,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    /// Walks one value, recording its offset for the trie node it stands at when `record`
+    /// Walks one value, recording its offset for its trie node when `record`
     /// is set. Returns false when the text ends or breaks off.
     fn value(&mut self, node: Option<&Trie>, record: bool) -> bool {
         let Some(token) = self.lexer.next_token() else {
@@ -392,11 +392,11 @@ impl Walker<'_, '_> {
         if record {
             self.record(node, token.start);
         }
-        let wanted = node.filter(|node| !node.children.is_empty());
+        let descend = node.filter(|node| !node.children.is_empty());
         match token.kind {
-            TokenKind::Open(b'(') => self.group(wanted),
-            TokenKind::Open(b'[') => self.list(wanted),
-            TokenKind::Open(_) => self.map(wanted),
+            TokenKind::Open(b'(') => self.group(descend),
+            TokenKind::Open(b'[') => self.list(descend),
+            TokenKind::Open(_) => self.map(descend),
             TokenKind::Atom => {
                 // A named struct or enum variant: `Zone(..)`, `Some(..)`, `Manual(days: 30)`.
                 if self
@@ -405,7 +405,7 @@ impl Walker<'_, '_> {
                     .is_some_and(|t| t.kind == TokenKind::Open(b'('))
                 {
                     self.lexer.next_token();
-                    return self.group(wanted);
+                    return self.group(descend);
                 }
                 true
             }

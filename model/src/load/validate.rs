@@ -20,17 +20,17 @@ use crate::document::{
 use crate::graph::is_glob;
 use crate::review::RULES;
 
-/// Longest label, in characters.
+/// Maximum label length, in characters.
 pub const MAX_LABEL_CHARS: usize = 4096;
-/// Longest id, in bytes (ids are ASCII).
+/// Maximum id length, in bytes (ids are ASCII).
 pub const MAX_ID_LEN: usize = 256;
-/// Most nodes and zones in one document.
+/// Maximum number of nodes and zones in one document.
 pub const MAX_NODES: usize = 200_000;
-/// Most edges in one document.
+/// Maximum number of edges in one document.
 pub const MAX_EDGES: usize = 1_000_000;
-/// Largest absolute coordinate or size, in world units.
+/// Maximum absolute coordinate or size, in world units.
 pub const MAX_COORDINATE: f32 = 1e7;
-/// Longest rotation period of a secret or a key, in days (ten years).
+/// Maximum rotation period of a secret or a key, in days (ten years).
 pub const MAX_ROTATION_DAYS: u32 = 3650;
 
 /// One problem with a document: where, what kind, which value and a sentence about it.
@@ -65,6 +65,7 @@ pub fn validate(doc: &Document) -> Vec<Issue> {
             .collect(),
     };
     checker.counts();
+
     checker.text(&Path::root().field("name"), "the model", "name", &doc.name);
     checker.text(
         &Path::root().field("description"),
@@ -72,14 +73,17 @@ pub fn validate(doc: &Document) -> Vec<Issue> {
         "description",
         &doc.description,
     );
+
     checker.unique_ids();
     for (ix, node) in doc.nodes.iter().enumerate() {
         checker.node(ix, node);
     }
     checker.zone_cycles();
+
     for (ix, edge) in doc.edges.iter().enumerate() {
         checker.edge(ix, edge);
     }
+
     checker.policy_stores();
     checker.verdicts();
     checker.issues
