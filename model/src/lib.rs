@@ -6,9 +6,11 @@
 //! [`review`].
 
 pub mod document;
+pub mod edit;
 pub mod geometry;
 pub mod graph;
 pub mod import;
+pub mod load;
 pub mod review;
 pub mod templates;
 
