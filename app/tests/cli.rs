@@ -48,8 +48,8 @@ const OPEN_FLOW: &str = r#"(
             kind: Flow((
                 protocol: "HTTPS",
                 network: Public,
-                authentication: None,
-                authorization: None,
+                authentication: NoAuthentication,
+                authorization: NoAuthorization,
             )),
         ),
     ],

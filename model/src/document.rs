@@ -351,6 +351,7 @@ impl Default for DataStore {
 pub enum Encryption {
     /// Not encrypted.
     #[default]
+    #[serde(rename = "Unencrypted")]
     None,
     /// Encrypted with a key the provider manages.
     ProviderManaged,
@@ -395,6 +396,7 @@ pub struct Key {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyRotation {
     /// Never rotated.
+    #[serde(rename = "NoRotation")]
     None,
     /// Rotated by AWS (not available for keys in a custom key store).
     Automatic,
@@ -547,6 +549,7 @@ pub struct Account {
 pub enum CloudTrailLake {
     /// No event data store covers the account.
     #[default]
+    #[serde(rename = "NotCovered")]
     None,
     /// The account has its own event data store.
     Own,
@@ -756,6 +759,7 @@ pub enum NetworkPath {
 pub enum Tls {
     /// Plain text.
     #[default]
+    #[serde(rename = "Plaintext")]
     None,
     /// TLS 1.2.
     V1_2,
@@ -767,6 +771,7 @@ pub enum Tls {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Authentication {
     /// No authentication.
+    #[serde(rename = "NoAuthentication")]
     None,
     /// Not known; the review treats it as none and says so.
     #[default]
@@ -821,6 +826,7 @@ impl Authentication {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Authorization {
     /// No authorization.
+    #[serde(rename = "NoAuthorization")]
     None,
     /// Not known; the review treats it as none and says so.
     #[default]
@@ -880,6 +886,7 @@ pub struct CedarCheck {
 pub enum OriginatingCheck {
     /// The callee does not check the end user.
     #[default]
+    #[serde(rename = "NotChecked")]
     None,
     /// The callee verifies the end user's identity that the caller forwards.
     Authenticated,

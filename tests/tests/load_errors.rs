@@ -831,7 +831,7 @@ fn too_many_nodes_rejected_while_reading() {
     let mut text = String::from("(format: 1, name: \"many\", nodes: [");
     for i in 0..=200_000 {
         text.push_str(&format!(
-            "(id:\"n{i}\",label:\"\",kind:Key((rotation:None))),"
+            "(id:\"n{i}\",label:\"\",kind:Key((rotation:NoRotation))),"
         ));
     }
     text.push_str("])");
@@ -839,8 +839,8 @@ fn too_many_nodes_rejected_while_reading() {
     assert_eq!(error.kind, LoadErrorKind::TooMany);
     assert_eq!(error.message, "\"nodes\" holds more than 200000 elements");
     // The list is read element by element, so the error points just past the 200,001st
-    // node, which is 50 characters long.
-    let expected = position_of(&text, "(id:\"n200000\"", 50);
+    // node, which is 56 characters long.
+    let expected = position_of(&text, "(id:\"n200000\"", 56);
     assert_eq!(error.position, Some(expected));
 }
 

@@ -101,19 +101,15 @@ fn template_text(name: &str) -> String {
         .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()))
 }
 
-/// Parses a template with the real RON parser.
+/// Loads a template with the real loader, which also validates it.
 fn load(name: &str) -> Document {
-    ron::from_str(&template_text(name)).unwrap_or_else(|error| panic!("{name}: {error}"))
+    trustmap_model::load::load_str(&template_text(name), name)
+        .unwrap_or_else(|error| panic!("{error}"))
 }
 
-/// Prints a document the way the templates are laid out: RON's default pretty printer, with
-/// fields in declaration order and a final newline.
-// NOTE: this should become the loader's own writer once it exists, so that the templates
-// keep the layout that a save produces.
+/// Prints a document the way a save lays it out.
 fn canonical_ron(doc: &Document) -> String {
-    let text = ron::ser::to_string_pretty(doc, ron::ser::PrettyConfig::default())
-        .expect("a document always serializes");
-    text + "\n"
+    trustmap_model::load::to_ron(doc)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -147,7 +143,7 @@ fn blank_template_is_empty_model() {
     assert_eq!(doc, Document::new("Untitled model"));
     assert_eq!(
         template_text(BLANK),
-        "(\n    format: 1,\n    name: \"Untitled model\",\n)\n"
+        "#![enable(implicit_some)]\n#![enable(unwrap_variant_newtypes)]\n(\n    format: 1,\n    name: \"Untitled model\",\n)\n"
     );
 }
 

@@ -122,20 +122,27 @@ pub fn review() -> Review {
                         level: Level::Anonymous,
                         path: ids(&["internet", "api"]),
                         flows: ids(&["internet-to-api"]),
+                        unknown: Vec::new(),
+                        cedar_not_evaluated: false,
                     },
                     NodeReach {
                         node: "payments-role".to_owned(),
                         level: Level::Unreachable,
                         path: Vec::new(),
                         flows: Vec::new(),
+                        unknown: Vec::new(),
+                        cedar_not_evaluated: false,
                     },
                     NodeReach {
                         node: "vault".to_owned(),
                         level: Level::ExplicitlyAuthorized,
                         path: ids(&["internet", "api", "vault"]),
                         flows: ids(&["internet-to-api", "api-to-vault"]),
+                        unknown: Vec::new(),
+                        cedar_not_evaluated: false,
                     },
                 ],
+                bypasses: Vec::new(),
             },
             blast_radius: Ranking { entries },
             east_west: EastWest {
@@ -146,6 +153,8 @@ pub fn review() -> Review {
                     from: "api".to_owned(),
                     to: "vault".to_owned(),
                     reasons: ids(&["not logged", "no TLS"]),
+                    unknown: Vec::new(),
+                    cedar_not_evaluated: false,
                 }],
             },
         },
@@ -154,6 +163,10 @@ pub fn review() -> Review {
                 jewel: "vault".to_owned(),
                 depth: 1,
                 path: ids(&["internet", "api", "vault"]),
+                flows: ids(&["internet-to-api", "api-to-vault"]),
+                chokepoints: ids(&["api"]),
+                unknown: Vec::new(),
+                cedar_not_evaluated: false,
             }],
             chokepoints: vec![Chokepoint {
                 node: "api".to_owned(),
@@ -172,9 +185,16 @@ pub fn review() -> Review {
 }
 
 fn item(id: &'static str, state: ItemState, findings: usize) -> ItemResult {
+    let rule = trustmap_model::review::rules::rule(id);
     ItemResult {
         id,
+        pillar: rule.pillar,
+        title: rule.title,
+        automatic: rule.automatic,
         state,
         findings,
+        worst: None,
+        verdict: None,
+        cedar_not_evaluated: false,
     }
 }

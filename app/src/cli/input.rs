@@ -198,41 +198,56 @@ pub fn write_new_file(path: &Path, text: &str, force: bool) -> Result<()> {
     Ok(())
 }
 
-// NOTE: the functions below stand in for the model crate's loader and importers, and nothing
-// else in the command line parses or imports. `parse_trustmap` becomes
-// `trustmap_model::load::load_str` and `to_ron` becomes `trustmap_model::load::to_ron`.
-// `detect` becomes `trustmap_model::import::detect`. The body of `import` calls
-// `trustmap_model::import::import_threagile` and maps its report onto `ImportReport`.
-
-/// Parses a `.trustmap.ron` text; errors read `file:line:col: sentence`.
+/// Parses a `.trustmap.ron` text with the model's loader; errors read `file:line:col:
+/// sentence`.
 fn parse_trustmap(text: &str, file: &str) -> Result<Document> {
-    ron::from_str::<Document>(text).map_err(|err| {
-        let start = err.span.start;
-        anyhow::anyhow!("{file}:{}:{}: {}", start.line, start.col, err.code)
-    })
+    trustmap_model::load::load_str(text, file).map_err(|err| anyhow::anyhow!("{err}"))
 }
 
 /// Serializes a model as `.trustmap.ron` text.
 pub fn to_ron(document: &Document) -> Result<String> {
-    let config = ron::ser::PrettyConfig::new().struct_names(false);
-    let mut text =
-        ron::ser::to_string_pretty(document, config).context("failed to write the model as RON")?;
-    text.push('\n');
-    Ok(text)
+    Ok(trustmap_model::load::to_ron(document))
 }
 
 /// Returns the tool that wrote a file, judged by its content, or `None` for a Trustmap
 /// model or an unknown file.
 pub fn detect(text: &str) -> Option<SourceFormat> {
-    let threagile = text.lines().any(|line| {
-        line.starts_with("threagile_version:") || line.starts_with("technical_assets:")
-    });
-    threagile.then_some(SourceFormat::Threagile)
+    use trustmap_model::import::SourceFormat as Source;
+
+    Some(match trustmap_model::import::detect(text)? {
+        Source::Threagile => SourceFormat::Threagile,
+        Source::ThreatDragon => SourceFormat::ThreatDragon,
+        Source::Otm => SourceFormat::Otm,
+        Source::Pytm => SourceFormat::Pytm,
+        Source::Iam => SourceFormat::Iam,
+    })
 }
 
 /// Imports another tool's file.
-pub fn import(format: SourceFormat, _text: &str, _file: &str) -> Result<Imported> {
-    bail!("import of {} is not supported yet", format.name())
+pub fn import(format: SourceFormat, text: &str, file: &str) -> Result<Imported> {
+    let imported = match format {
+        SourceFormat::Threagile => trustmap_model::import::import_threagile(text, file)?,
+        SourceFormat::ThreatDragon | SourceFormat::Otm | SourceFormat::Pytm | SourceFormat::Iam => {
+            bail!("import of {} is not supported yet", format.name())
+        }
+    };
+    let entries = |entries: Vec<trustmap_model::import::ReportEntry>| {
+        entries
+            .into_iter()
+            .map(|entry| ReportEntry {
+                element: entry.id,
+                message: entry.message,
+            })
+            .collect()
+    };
+    Ok(Imported {
+        document: imported.document,
+        report: ImportReport {
+            mapped: imported.report.mapped.len(),
+            guessed: entries(imported.report.guessed),
+            left_out: entries(imported.report.left_out),
+        },
+    })
 }
 
 #[cfg(test)]

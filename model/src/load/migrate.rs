@@ -5,7 +5,7 @@
 //! turns them into the next version. [`parse_any`] reads the version and runs the chain.
 //!
 //! Version 0 kept data classes on data stores only, inside the kind:
-//! `kind: DataStore(encryption: None, data_classes: [Pii])`. Version 1 gives every node
+//! `kind: DataStore(encryption: Unencrypted, data_classes: [Pii])`. Version 1 gives every node
 //! its `data_classes`, so a workload can hold data too.
 
 use std::collections::BTreeMap;
