@@ -258,7 +258,7 @@ fn syntax_and_type_errors() {
             field: "nodes[0].kind.rotation",
             value: Some("Sometimes"),
             message: "unknown value \"Sometimes\" at nodes[0].kind.rotation; expected one of \
-                      None, Automatic, Manual",
+                      NoRotation, Automatic, Manual",
         },
         Case {
             body: "    edges: [(id: \"f\", from: \"a\", to: \"b\", kind: Flow(ports: (first: \
