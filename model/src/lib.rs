@@ -6,6 +6,7 @@
 //! [`review`].
 
 pub mod document;
+pub mod generate;
 pub mod graph;
 pub mod review;
 
