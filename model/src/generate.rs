@@ -18,13 +18,15 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 
 use crate::document::{
-    Account, Action, Authentication, Authorization, BoundaryRule, CanAssume, CloudTrailLake,
-    CredentialLifetime, DataClass, DataStore, Document, Edge, EdgeKind, Encryption, External,
-    ExternalSort, Flow, Gateway, Grant, Identity, IdentitySort, Key, KeyRotation, NetworkPath,
-    Node, NodeKind, OriginatingCheck, Point, PortRange, Secret, SecretStorage, Service, Size, Tls,
-    Zone, ZoneSort,
+    Account, Action, BoundaryRule, CanAssume, CloudTrailLake, CredentialLifetime, DataClass,
+    DataStore, Document, Edge, EdgeKind, Encryption, External, ExternalSort, Gateway, Grant,
+    Identity, IdentitySort, Key, KeyRotation, Node, NodeKind, Secret, SecretStorage, Service, Zone,
+    ZoneSort,
 };
 use crate::graph::NodeIx;
+
+mod flows;
+mod layout;
 
 /// The largest [`GeneratorConfig::nodes`] that [`generate`] honours. With the external nodes,
 /// secrets and keys on top, the model stays under 200,000 nodes and 1,000,000 edges, the
@@ -399,23 +401,8 @@ const STORE_DATA_CLASSES: [(&[DataClass], u32); 7] = [
     (&[DataClass::Public], 10),
 ];
 
-/// The data classes a flow between services exchanges.
-const SERVICE_FLOW_DATA_CLASSES: [(&[DataClass], u32); 4] = [
-    (&[], 72),
-    (&[DataClass::Internal], 15),
-    (&[DataClass::Pii], 10),
-    (&[DataClass::Cardholder], 3),
-];
-
 /// Probability that a service calls a service of another account.
 const CROSS_ACCOUNT_CALL: f64 = 0.1;
-
-/// Layout: each node has a cell of this size on its zone's grid.
-const CELL: Size = Size::new(200.0, 100.0);
-/// Layout: space inside a zone's border, and between zones.
-const ZONE_PADDING: f32 = 40.0;
-/// Layout: room for a zone's label above its contents.
-const ZONE_HEADER: f32 = 48.0;
 
 /// The zones of one account.
 #[derive(Debug, Default)]
@@ -1187,75 +1174,8 @@ impl Builder {
         } else {
             (externals.internet, ExternalSort::Internet)
         };
-        let flow = self.ingress_flow(sort);
+        let flow = flows::ingress_flow(&mut self.rng, sort);
         self.add_edge_to(caller, gateway, EdgeKind::Flow(flow));
-    }
-
-    fn ingress_flow(&mut self, caller: ExternalSort) -> Flow {
-        let rng = &mut self.rng;
-        let (authentication, source_range) = match caller {
-            ExternalSort::Customer => (
-                weighted(
-                    rng,
-                    &[
-                        (Authentication::UserJwt, 50),
-                        (Authentication::Session, 25),
-                        (Authentication::ApiKey, 15),
-                        (Authentication::None, 10),
-                    ],
-                ),
-                None,
-            ),
-            ExternalSort::WorkforceUser { .. } | ExternalSort::WorkforceGroup => (
-                weighted(
-                    rng,
-                    &[(Authentication::UserJwt, 80), (Authentication::Session, 20)],
-                ),
-                // The documentation range of RFC 5737 stands for the office network.
-                Some(if rng.random_bool(0.9) {
-                    "203.0.113.0/24"
-                } else {
-                    "0.0.0.0/0"
-                }),
-            ),
-            _ => (
-                weighted(
-                    rng,
-                    &[
-                        (Authentication::None, 50),
-                        (Authentication::ApiKey, 30),
-                        (Authentication::Unknown, 20),
-                    ],
-                ),
-                None,
-            ),
-        };
-        let data_classes = if caller == ExternalSort::Customer && rng.random_bool(0.3) {
-            vec![DataClass::Pii]
-        } else {
-            Vec::new()
-        };
-
-        Flow {
-            protocol: "HTTPS".to_owned(),
-            ports: Some(PortRange::single(443)),
-            source_range: source_range.map(str::to_owned),
-            network: NetworkPath::Public,
-            data_classes,
-            tls: weighted(rng, &[(Tls::V1_3, 80), (Tls::V1_2, 20)]),
-            logged: rng.random_bool(0.9),
-            authentication,
-            authorization: weighted(
-                rng,
-                &[
-                    (Authorization::Custom, 40),
-                    (Authorization::IamPolicy, 20),
-                    (Authorization::None, 20),
-                    (Authorization::Unknown, 20),
-                ],
-            ),
-            originating: OriginatingCheck::None,
-        }
     }
 
     /// Adds four flows for every service: out to a data store, out to another service, one
@@ -1278,7 +1198,7 @@ impl Builder {
             };
             match gateway {
                 Some(gateway) => {
-                    let flow = self.gateway_flow();
+                    let flow = flows::gateway_flow(&mut self.rng);
                     self.add_edge_to(gateway, service, EdgeKind::Flow(flow));
                 }
                 None => {
@@ -1307,10 +1227,12 @@ impl Builder {
         };
 
         let flow = if is_store {
-            self.store_flow(callee)
+            let kind = &STORE_KINDS[self.placements[callee].variant].0;
+            let data_classes = self.doc.nodes[callee].data_classes.clone();
+            flows::store_flow(&mut self.rng, kind, data_classes)
         } else {
             let across = self.placements[callee].unit != unit;
-            self.service_flow(across)
+            flows::service_flow(&mut self.rng, across)
         };
         self.add_edge_to(caller, callee, EdgeKind::Flow(flow));
     }
@@ -1321,185 +1243,6 @@ impl Builder {
             choose_other(&mut self.rng, &self.all.services, caller)
         } else {
             self.pick_other(unit, caller, |members| &members.services)
-        }
-    }
-
-    fn service_flow(&mut self, across_accounts: bool) -> Flow {
-        let rng = &mut self.rng;
-        let network = if across_accounts {
-            weighted(
-                rng,
-                &[
-                    (NetworkPath::PrivateLink, 50),
-                    (NetworkPath::VpcLattice, 30),
-                    (NetworkPath::Public, 20),
-                ],
-            )
-        } else {
-            weighted(
-                rng,
-                &[
-                    (NetworkPath::Private, 75),
-                    (NetworkPath::VpcLattice, 15),
-                    (NetworkPath::PrivateLink, 10),
-                ],
-            )
-        };
-        let (protocol, port) = weighted(rng, &[(("gRPC", 8443), 50), (("HTTPS", 443), 50)]);
-        let ports = if rng.random_bool(0.02) {
-            PortRange {
-                first: 8000,
-                last: 8999,
-            }
-        } else {
-            PortRange::single(port)
-        };
-        let data_classes = weighted(rng, &SERVICE_FLOW_DATA_CLASSES);
-
-        Flow {
-            protocol: protocol.to_owned(),
-            ports: Some(ports),
-            source_range: None,
-            network,
-            data_classes: data_classes.to_vec(),
-            tls: weighted(rng, &[(Tls::V1_3, 65), (Tls::V1_2, 20), (Tls::None, 15)]),
-            logged: rng.random_bool(0.8),
-            authentication: weighted(
-                rng,
-                &[
-                    (Authentication::Mtls, 35),
-                    (Authentication::SigV4, 15),
-                    (Authentication::WorkloadJwt, 15),
-                    (Authentication::ApiKey, 10),
-                    (Authentication::UserJwt, 5),
-                    (Authentication::Unknown, 10),
-                    (Authentication::None, 10),
-                ],
-            ),
-            authorization: weighted(
-                rng,
-                &[
-                    (Authorization::IamPolicy, 20),
-                    (Authorization::LatticeAuthPolicy, 10),
-                    (Authorization::KubernetesRbac, 10),
-                    (Authorization::Custom, 25),
-                    (Authorization::Unknown, 20),
-                    (Authorization::None, 15),
-                ],
-            ),
-            originating: weighted(
-                rng,
-                &[
-                    (OriginatingCheck::None, 50),
-                    (OriginatingCheck::Authenticated, 30),
-                    (OriginatingCheck::Authorized { cedar: None }, 20),
-                ],
-            ),
-        }
-    }
-
-    fn store_flow(&mut self, store: NodeIx) -> Flow {
-        let kind = &STORE_KINDS[self.placements[store].variant].0;
-        let data_classes = self.doc.nodes[store].data_classes.clone();
-        let rng = &mut self.rng;
-        let (network, authentication, authorization) = if kind.login {
-            (
-                NetworkPath::Private,
-                weighted(
-                    rng,
-                    &[
-                        (Authentication::ManagedSecret, 50),
-                        // A Redis auth token or a password in configuration is a shared key.
-                        (Authentication::ApiKey, 20),
-                        (Authentication::None, 15),
-                        (Authentication::Unknown, 15),
-                    ],
-                ),
-                weighted(
-                    rng,
-                    &[
-                        (Authorization::Custom, 50),
-                        (Authorization::None, 25),
-                        (Authorization::Unknown, 25),
-                    ],
-                ),
-            )
-        } else {
-            (
-                weighted(
-                    rng,
-                    &[(NetworkPath::PrivateLink, 70), (NetworkPath::Private, 30)],
-                ),
-                weighted(
-                    rng,
-                    &[(Authentication::SigV4, 90), (Authentication::Unknown, 10)],
-                ),
-                weighted(
-                    rng,
-                    &[(Authorization::IamPolicy, 90), (Authorization::Unknown, 10)],
-                ),
-            )
-        };
-
-        Flow {
-            protocol: kind.protocol.to_owned(),
-            ports: Some(PortRange::single(kind.port)),
-            source_range: None,
-            network,
-            data_classes,
-            tls: weighted(rng, &[(Tls::V1_3, 55), (Tls::V1_2, 35), (Tls::None, 10)]),
-            logged: rng.random_bool(0.7),
-            authentication,
-            authorization,
-            originating: weighted(
-                rng,
-                &[
-                    (OriginatingCheck::None, 85),
-                    (OriginatingCheck::Authenticated, 15),
-                ],
-            ),
-        }
-    }
-
-    fn gateway_flow(&mut self) -> Flow {
-        let rng = &mut self.rng;
-        Flow {
-            protocol: "HTTPS".to_owned(),
-            ports: Some(PortRange::single(443)),
-            source_range: None,
-            network: NetworkPath::Private,
-            data_classes: Vec::new(),
-            tls: weighted(rng, &[(Tls::V1_3, 70), (Tls::V1_2, 20), (Tls::None, 10)]),
-            logged: rng.random_bool(0.85),
-            authentication: weighted(
-                rng,
-                &[
-                    (Authentication::SigV4, 30),
-                    (Authentication::Mtls, 25),
-                    (Authentication::WorkloadJwt, 15),
-                    (Authentication::ApiKey, 10),
-                    (Authentication::None, 10),
-                    (Authentication::Unknown, 10),
-                ],
-            ),
-            authorization: weighted(
-                rng,
-                &[
-                    (Authorization::IamPolicy, 30),
-                    (Authorization::Custom, 20),
-                    (Authorization::LatticeAuthPolicy, 10),
-                    (Authorization::None, 20),
-                    (Authorization::Unknown, 20),
-                ],
-            ),
-            originating: weighted(
-                rng,
-                &[
-                    (OriginatingCheck::Authenticated, 50),
-                    (OriginatingCheck::Authorized { cedar: None }, 20),
-                    (OriginatingCheck::None, 30),
-                ],
-            ),
         }
     }
 
@@ -1679,7 +1422,7 @@ impl Builder {
             .iter()
             .map(|placement| placement.parent)
             .collect();
-        lay_out(&mut self.doc.nodes, &parents);
+        layout::lay_out(&mut self.doc.nodes, &parents);
         self.doc
     }
 }
@@ -1715,91 +1458,6 @@ fn choose_other(rng: &mut SmallRng, list: &[NodeIx], exclude: NodeIx) -> Option<
     }
     let next = list[(position + 1) % list.len()];
     (next != exclude).then_some(next)
-}
-
-/// Places every node on a grid inside its zone and sizes every zone around its contents.
-/// Each parent must come before its members in `nodes`, as the builder creates them.
-fn lay_out(nodes: &mut [Node], parents: &[Option<NodeIx>]) {
-    let mut members = vec![Vec::new(); nodes.len()];
-    let mut top_level = Vec::new();
-    for (ix, parent) in parents.iter().enumerate() {
-        match *parent {
-            Some(parent) => {
-                debug_assert!(parent < ix, "a zone must come before its members");
-                members[parent].push(ix);
-            }
-            None => top_level.push(ix),
-        }
-    }
-
-    // Offsets from the parent's corner. Measuring in reverse order sizes each zone after
-    // every zone inside it.
-    let mut offsets = vec![Point::default(); nodes.len()];
-    for ix in (0..nodes.len()).rev() {
-        if nodes[ix].is_zone() {
-            let start = Point::new(ZONE_PADDING, ZONE_HEADER);
-            let extent = arrange(&members[ix], nodes, &mut offsets, start);
-            nodes[ix].size = Size::new(extent.width + ZONE_PADDING, extent.height + ZONE_PADDING);
-        }
-    }
-    arrange(&top_level, nodes, &mut offsets, Point::default());
-
-    // Forward order visits each parent before its members, so its position is final.
-    for ix in 0..nodes.len() {
-        let origin = parents[ix].map_or(Point::default(), |parent| nodes[parent].position);
-        nodes[ix].position = Point::new(origin.x + offsets[ix].x, origin.y + offsets[ix].y);
-    }
-}
-
-/// Arranges the members of one container from `start`: nodes on a square grid of cells,
-/// then zones on shelves below them, wrapping to keep the container roughly square. Returns
-/// the extent used, measured from the container's corner.
-fn arrange(items: &[NodeIx], nodes: &[Node], offsets: &mut [Point], start: Point) -> Size {
-    let (leaves, zones): (Vec<NodeIx>, Vec<NodeIx>) =
-        items.iter().partition(|&&ix| !nodes[ix].is_zone());
-    let mut width: f32 = 0.0;
-    let mut y = start.y;
-
-    if !leaves.is_empty() {
-        let columns = ((leaves.len() as f64).sqrt().ceil() as usize).max(1);
-        for (i, &ix) in leaves.iter().enumerate() {
-            let column = (i % columns) as f32;
-            let row = (i / columns) as f32;
-            offsets[ix] = Point::new(start.x + column * CELL.width, y + row * CELL.height);
-        }
-        width = columns as f32 * CELL.width;
-        y += leaves.len().div_ceil(columns) as f32 * CELL.height;
-    }
-
-    if !zones.is_empty() {
-        let area: f32 = zones
-            .iter()
-            .map(|&ix| {
-                (nodes[ix].size.width + ZONE_PADDING) * (nodes[ix].size.height + ZONE_PADDING)
-            })
-            .sum();
-        let widest = zones
-            .iter()
-            .map(|&ix| nodes[ix].size.width)
-            .fold(0.0, f32::max);
-        let limit = width.max(widest).max(area.sqrt());
-        let (mut x, mut shelf_height) = (0.0, 0.0_f32);
-        for &ix in &zones {
-            let size = nodes[ix].size;
-            if x > 0.0 && x + size.width > limit {
-                y += shelf_height + ZONE_PADDING;
-                x = 0.0;
-                shelf_height = 0.0;
-            }
-            offsets[ix] = Point::new(start.x + x, y);
-            width = width.max(x + size.width);
-            x += size.width + ZONE_PADDING;
-            shelf_height = shelf_height.max(size.height);
-        }
-        y += shelf_height;
-    }
-
-    Size::new(start.x + width, y)
 }
 
 #[cfg(test)]
