@@ -1,0 +1,168 @@
+//! Benchmarks of the review: the whole review of each template and of generated models of
+//! 1,000 and 10,000 nodes, one blast radius, the ranking of every identity, and building the
+//! graph view alone.
+//!
+//! `cargo bench -p trustmap-model --bench review` runs them all. `BENCHMARKS.md` at the
+//! repository root lists the targets, the machine and the last results.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::{fs, io};
+
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use trustmap_model::Document;
+use trustmap_model::document::{Identity, IdentitySort, NodeKind};
+use trustmap_model::generate::{Counts, GeneratorConfig, generate};
+use trustmap_model::graph::{Graph, NodeIx};
+use trustmap_model::review::{self, blast};
+
+/// The templates under `templates/`, by file stem.
+const TEMPLATES: [&str; 2] = ["aws-pci-zero-trust", "legacy-flat-network"];
+
+/// Seed of every generated model, fixed so that each run measures the same documents.
+const SEED: u64 = 2026;
+
+/// The generated model of the ranking: 15 percent of 13,334 nodes are 2,000 identities.
+const RANKING_NODES: usize = 13_334;
+
+/// Sample count of the benchmarks that take milliseconds an iteration. Criterion's default of
+/// 100 samples in linear sampling mode needs 5,050 iterations: minutes at 70 ms each.
+const SLOW_SAMPLES: usize = 20;
+
+/// Loads a template, or returns `None` with a note when the file does not exist.
+///
+/// # Panics
+/// When the file exists but cannot be read or parsed: a broken template must not pass as a
+/// skipped one.
+fn load_template(name: &str) -> Option<Document> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../templates")
+        .join(format!("{name}.trustmap.ron"));
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            eprintln!(
+                "note: skipped template {name}: {} not found",
+                path.display()
+            );
+            return None;
+        }
+        Err(error) => panic!("failed to read {}: {error}", path.display()),
+    };
+    match ron::from_str(&text) {
+        Ok(doc) => Some(doc),
+        Err(error) => panic!("failed to parse {}: {error}", path.display()),
+    }
+}
+
+fn generated(nodes: usize) -> Document {
+    generate(&GeneratorConfig::new(nodes, SEED))
+}
+
+/// Returns the identity with the largest blast radius, or the first IAM role while the
+/// ranking is empty.
+fn widest_identity(graph: &Graph<'_>) -> NodeIx {
+    let ranking = blast::ranking(graph);
+    if let Some(ix) = ranking
+        .entries
+        .first()
+        .and_then(|entry| graph.ix(&entry.identity))
+    {
+        return ix;
+    }
+
+    eprintln!("note: the ranking is empty, so the blast radius is of the first IAM role");
+    (0..graph.node_count())
+        .find(|&ix| {
+            matches!(
+                graph.node(ix).kind,
+                NodeKind::Identity(Identity {
+                    sort: IdentitySort::IamRole,
+                    ..
+                })
+            )
+        })
+        .expect("a generated model of 10,000 nodes has IAM roles")
+}
+
+fn review_templates(c: &mut Criterion) {
+    let mut group = c.benchmark_group("review/template");
+    for name in TEMPLATES {
+        let Some(doc) = load_template(name) else {
+            continue;
+        };
+        group.bench_with_input(BenchmarkId::from_parameter(name), &doc, |b, doc| {
+            b.iter(|| review::review(black_box(doc)));
+        });
+    }
+    group.finish();
+}
+
+fn review_generated(c: &mut Criterion) {
+    let mut group = c.benchmark_group("review/generated");
+    group
+        .sample_size(SLOW_SAMPLES)
+        .sampling_mode(SamplingMode::Flat);
+    for nodes in [1_000, 10_000] {
+        let doc = generated(nodes);
+        group.bench_with_input(BenchmarkId::from_parameter(nodes), &doc, |b, doc| {
+            b.iter(|| review::review(black_box(doc)));
+        });
+    }
+    group.finish();
+}
+
+fn blast_radius(c: &mut Criterion) {
+    let doc = generated(10_000);
+    let graph = Graph::new(&doc);
+    let identity = widest_identity(&graph);
+    eprintln!("note: the blast radius is of {}", graph.id(identity));
+
+    let mut group = c.benchmark_group("blast_radius");
+    group.bench_function("10000", |b| {
+        b.iter(|| blast::blast_radius(&graph, black_box(identity)));
+    });
+    group.finish();
+}
+
+fn ranking(c: &mut Criterion) {
+    let identities = Counts::for_nodes(RANKING_NODES).identities;
+    assert_eq!(
+        identities, 2_000,
+        "the ranking model must hold 2,000 identities"
+    );
+    let doc = generated(RANKING_NODES);
+    let graph = Graph::new(&doc);
+
+    let mut group = c.benchmark_group("ranking");
+    group
+        .sample_size(SLOW_SAMPLES)
+        .sampling_mode(SamplingMode::Flat);
+    group.bench_function("2000_identities", |b| {
+        b.iter(|| blast::ranking(black_box(&graph)));
+    });
+    group.finish();
+}
+
+fn graph_new(c: &mut Criterion) {
+    let doc = generated(10_000);
+
+    let mut group = c.benchmark_group("graph_new");
+    group
+        .sample_size(SLOW_SAMPLES)
+        .sampling_mode(SamplingMode::Flat);
+    group.bench_function("10000", |b| {
+        b.iter(|| Graph::new(black_box(&doc)));
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    review_templates,
+    review_generated,
+    blast_radius,
+    ranking,
+    graph_new
+);
+criterion_main!(benches);
