@@ -6,10 +6,9 @@
 //! The view tolerates a document that has not been validated: an edge whose ends do not
 //! resolve is left out, and a zone cycle ends the parent chain where it would repeat.
 
-use std::collections::HashMap;
-
-use globset::{Glob, GlobMatcher};
+use globset::{Candidate, Glob, GlobSetBuilder};
 use petgraph::graph::{DiGraph, NodeIndex};
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::document::{
     Action, BoundaryRule, CanAssume, DataClass, Document, Edge, EdgeKind, Flow, Node, NodeKind,
@@ -36,6 +35,7 @@ pub struct Graph<'a> {
     in_by_kind: Vec<OutEdges>,
     grant_targets: HashMap<EdgeIx, Vec<NodeIx>>,
     boundaries: Vec<Option<Vec<CompiledBoundaryRule>>>,
+    globs: Globs,
     crown_jewel: Vec<bool>,
 }
 
@@ -61,30 +61,58 @@ struct CompiledBoundaryRule {
     targets: Vec<Pattern>,
 }
 
-/// A node id, or a glob over node ids.
+/// A grant target or boundary pattern, resolved against the document's node ids.
+#[derive(Clone, Copy)]
 enum Pattern {
-    Exact(String),
-    Glob(GlobMatcher),
+    /// `*`: every node.
+    Everything,
+    /// One node id, or `None` when no node has it.
+    Exact(Option<NodeIx>),
+    /// A glob, by its index in [`Globs`].
+    Glob(usize),
 }
 
-impl Pattern {
-    fn new(text: &str) -> Self {
-        if is_glob(text) {
-            match Glob::new(text) {
-                Ok(glob) => Self::Glob(glob.compile_matcher()),
-                // An invalid glob matches only itself; loading rejects it with a position.
-                Err(_) => Self::Exact(text.to_owned()),
-            }
-        } else {
-            Self::Exact(text.to_owned())
-        }
-    }
+/// Every distinct glob of the document's grants and boundaries, with the nodes each matches.
+///
+/// The globs are matched together, once per node id, through one `GlobSet`: matching each
+/// glob against every id separately costs one regex search per pair and dominated the time
+/// to build the view of a large model.
+#[derive(Default)]
+struct Globs {
+    index: HashMap<String, usize>,
+    members: Vec<Vec<NodeIx>>,
+}
 
-    fn matches(&self, id: &str) -> bool {
-        match self {
-            Self::Exact(text) => text == id,
-            Self::Glob(glob) => glob.is_match(id),
+impl Globs {
+    fn new<'t>(doc: &Document, texts: impl IntoIterator<Item = &'t str>) -> Self {
+        let mut globs = Self::default();
+        let mut builder = GlobSetBuilder::new();
+        let mut set_to_glob = Vec::new();
+        for text in texts {
+            if text == "*" || !is_glob(text) || globs.index.contains_key(text) {
+                continue;
+            }
+            let glob_ix = globs.members.len();
+            globs.index.insert(text.to_owned(), glob_ix);
+            globs.members.push(Vec::new());
+            // An invalid glob matches nothing; loading rejects it with its position.
+            if let Ok(glob) = Glob::new(text) {
+                builder.add(glob);
+                set_to_glob.push(glob_ix);
+            }
         }
+        let Ok(set) = builder.build() else {
+            return globs;
+        };
+
+        let mut matched = Vec::new();
+        for (ix, node) in doc.nodes.iter().enumerate() {
+            set.matches_candidate_into(&Candidate::new(&node.id), &mut matched);
+            for &set_ix in &matched {
+                globs.members[set_to_glob[set_ix]].push(ix);
+            }
+        }
+        globs
     }
 }
 
@@ -97,7 +125,7 @@ impl<'a> Graph<'a> {
     /// Builds the view of a document.
     pub fn new(doc: &'a Document) -> Self {
         let node_count = doc.nodes.len();
-        let mut index = HashMap::with_capacity(node_count);
+        let mut index = HashMap::with_capacity_and_hasher(node_count, Default::default());
         for (ix, node) in doc.nodes.iter().enumerate() {
             index.entry(node.id.as_str()).or_insert(ix);
         }
@@ -166,17 +194,15 @@ impl<'a> Graph<'a> {
         }
 
         let crown_jewel = doc.nodes.iter().map(Node::is_crown_jewel).collect();
-        let boundaries = doc
-            .nodes
+        let boundary_targets = doc.nodes.iter().flat_map(|node| match &node.kind {
+            NodeKind::Identity(identity) => identity.boundary.as_deref().unwrap_or_default(),
+            _ => &[],
+        });
+        let glob_texts = grant_edges
             .iter()
-            .map(|node| match &node.kind {
-                NodeKind::Identity(identity) => identity
-                    .boundary
-                    .as_ref()
-                    .map(|rules| compile_boundary(rules)),
-                _ => None,
-            })
-            .collect();
+            .map(|&edge_ix| doc.edges[edge_ix].to.as_str())
+            .chain(boundary_targets.flat_map(|rule| rule.targets.iter().map(String::as_str)));
+        let globs = Globs::new(doc, glob_texts);
 
         let mut graph = Self {
             doc,
@@ -186,17 +212,29 @@ impl<'a> Graph<'a> {
             children,
             out_by_kind,
             in_by_kind,
-            grant_targets: HashMap::new(),
-            boundaries,
+            grant_targets: HashMap::default(),
+            boundaries: Vec::new(),
+            globs,
             crown_jewel,
         };
+        graph.boundaries = doc
+            .nodes
+            .iter()
+            .map(|node| match &node.kind {
+                NodeKind::Identity(identity) => identity
+                    .boundary
+                    .as_ref()
+                    .map(|rules| graph.compile_boundary(rules)),
+                _ => None,
+            })
+            .collect();
         graph.grant_targets = graph.resolve_grant_targets(&grant_edges);
         graph
     }
 
     fn resolve_grant_targets(&self, grant_edges: &[EdgeIx]) -> HashMap<EdgeIx, Vec<NodeIx>> {
-        let mut by_pattern: HashMap<&str, Vec<NodeIx>> = HashMap::new();
-        let mut targets = HashMap::with_capacity(grant_edges.len());
+        let mut by_pattern: HashMap<&str, Vec<NodeIx>> = HashMap::default();
+        let mut targets = HashMap::with_capacity_and_hasher(grant_edges.len(), Default::default());
         for &edge_ix in grant_edges {
             let pattern = self.doc.edges[edge_ix].to.as_str();
             let covered = by_pattern
@@ -210,24 +248,67 @@ impl<'a> Graph<'a> {
 
     /// Returns the nodes a grant target covers, in index order: the node itself, every node
     /// inside a zone (the zone included), every node whose id matches a glob, or every node
-    /// for `*`.
+    /// for `*`. A glob that no grant or boundary of the document uses is matched on the spot.
     pub fn nodes_covered_by(&self, target: &str) -> Vec<NodeIx> {
-        if target == "*" {
-            return (0..self.doc.nodes.len()).collect();
+        match self.pattern(target) {
+            Pattern::Everything => (0..self.doc.nodes.len()).collect(),
+            Pattern::Glob(glob_ix) => self.globs.members[glob_ix].clone(),
+            Pattern::Exact(None) if is_glob(target) => self.match_glob_on_the_spot(target),
+            Pattern::Exact(None) => Vec::new(),
+            Pattern::Exact(Some(ix)) => {
+                let mut covered = self.descendants(ix);
+                covered.push(ix);
+                covered.sort_unstable();
+                covered
+            }
         }
-        if is_glob(target) {
-            let pattern = Pattern::new(target);
-            return (0..self.doc.nodes.len())
-                .filter(|&ix| pattern.matches(&self.doc.nodes[ix].id))
-                .collect();
-        }
-        let Some(ix) = self.ix(target) else {
+    }
+
+    fn match_glob_on_the_spot(&self, text: &str) -> Vec<NodeIx> {
+        let Ok(glob) = Glob::new(text) else {
             return Vec::new();
         };
-        let mut covered = self.descendants(ix);
-        covered.push(ix);
-        covered.sort_unstable();
-        covered
+        let matcher = glob.compile_matcher();
+        (0..self.doc.nodes.len())
+            .filter(|&ix| matcher.is_match(&self.doc.nodes[ix].id))
+            .collect()
+    }
+
+    /// Resolves a grant target or boundary pattern against the globs collected when the view
+    /// was built; any other glob resolves to no node.
+    fn pattern(&self, text: &str) -> Pattern {
+        if text == "*" {
+            return Pattern::Everything;
+        }
+        if !is_glob(text) {
+            return Pattern::Exact(self.ix(text));
+        }
+        match self.globs.index.get(text) {
+            Some(&glob_ix) => Pattern::Glob(glob_ix),
+            None => Pattern::Exact(None),
+        }
+    }
+
+    fn pattern_matches(&self, pattern: Pattern, ix: NodeIx) -> bool {
+        match pattern {
+            Pattern::Everything => true,
+            Pattern::Exact(exact) => exact == Some(ix),
+            Pattern::Glob(glob_ix) => self.globs.members[glob_ix].binary_search(&ix).is_ok(),
+        }
+    }
+
+    fn compile_boundary(&self, rules: &[BoundaryRule]) -> Vec<CompiledBoundaryRule> {
+        rules
+            .iter()
+            .map(|rule| CompiledBoundaryRule {
+                actions: rule.actions.clone(),
+                targets: rule
+                    .targets
+                    .iter()
+                    .map(|target| self.pattern(target))
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Returns the index of the node or zone with this id.
@@ -436,13 +517,12 @@ impl<'a> Graph<'a> {
         let Some(rules) = &self.boundaries[identity] else {
             return true;
         };
-        let target_id = self.id(target);
         rules.iter().any(|rule| {
             rule.actions.iter().any(|&allowed| implies(allowed, action))
                 && rule
                     .targets
                     .iter()
-                    .any(|pattern| pattern.matches(target_id))
+                    .any(|&pattern| self.pattern_matches(pattern, target))
         })
     }
 
@@ -463,20 +543,6 @@ pub fn implies(held: Action, wanted: Action) -> bool {
                 Action::Write | Action::Read | Action::Decrypt
             ) | (Action::Write, Action::Read)
         )
-}
-
-fn compile_boundary(rules: &[BoundaryRule]) -> Vec<CompiledBoundaryRule> {
-    rules
-        .iter()
-        .map(|rule| CompiledBoundaryRule {
-            actions: rule.actions.clone(),
-            targets: rule
-                .targets
-                .iter()
-                .map(|target| Pattern::new(target))
-                .collect(),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -568,5 +634,32 @@ mod tests {
         assert!(!implies(Action::Read, Action::Write));
         assert!(!implies(Action::Write, Action::Decrypt));
         assert!(!implies(Action::Invoke, Action::Read));
+    }
+
+    #[test]
+    fn boundary_glob_caps_actions_by_target() {
+        let mut doc = Document::new("boundary");
+        let mut role = Node::new(
+            "role",
+            "role",
+            NodeKind::Identity(Identity {
+                sort: IdentitySort::IamRole,
+                credentials: Default::default(),
+                boundary: Some(vec![BoundaryRule {
+                    actions: vec![Action::Write],
+                    targets: vec!["pay-*".into()],
+                }]),
+            }),
+        );
+        role.label = "Role".into();
+        doc.nodes = vec![role, service("pay-db", None), service("ledger", None)];
+        let graph = Graph::new(&doc);
+
+        // Write on pay-* implies read there, and allows nothing on other ids.
+        assert!(graph.boundary_allows(0, Action::Read, 1));
+        assert!(graph.boundary_allows(0, Action::Write, 1));
+        assert!(!graph.boundary_allows(0, Action::Admin, 1));
+        assert!(!graph.boundary_allows(0, Action::Read, 2));
+        assert!(graph.boundary_allows(1, Action::Admin, 2), "no boundary, no cap");
     }
 }
