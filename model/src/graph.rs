@@ -6,9 +6,9 @@
 //! The view tolerates a document that has not been validated: an edge whose ends do not
 //! resolve is left out, and a zone cycle ends the parent chain where it would repeat.
 
+use foldhash::HashMap;
 use globset::{Candidate, Glob, GlobSetBuilder};
 use petgraph::graph::{DiGraph, NodeIndex};
-use rustc_hash::FxHashMap as HashMap;
 
 use crate::document::{
     Action, BoundaryRule, CanAssume, DataClass, Document, Edge, EdgeKind, Flow, Node, NodeKind,
@@ -660,6 +660,9 @@ mod tests {
         assert!(graph.boundary_allows(0, Action::Write, 1));
         assert!(!graph.boundary_allows(0, Action::Admin, 1));
         assert!(!graph.boundary_allows(0, Action::Read, 2));
-        assert!(graph.boundary_allows(1, Action::Admin, 2), "no boundary, no cap");
+        assert!(
+            graph.boundary_allows(1, Action::Admin, 2),
+            "no boundary, no cap"
+        );
     }
 }
