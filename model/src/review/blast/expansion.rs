@@ -9,6 +9,9 @@
 
 use std::ops::Range;
 
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef as _;
+
 use crate::document::{ExternalSort, IdentitySort, NodeKind};
 use crate::graph::{EdgeIx, Graph, NodeIx};
 
@@ -291,6 +294,9 @@ impl Expansions {
         self.visited[principal] = generation;
 
         let start = self.memberships.len();
+        if graph.out_edges(principal).member_of.is_empty() {
+            return Span::between(start, start);
+        }
         // The frontier holds (membership index, node), sorted by chain in path order.
         let mut frontier = vec![(NONE, principal)];
         while !frontier.is_empty() {
@@ -430,7 +436,10 @@ impl Expansions {
             let Some((caller, _)) = graph.ends(runs_as) else {
                 continue;
             };
-            for (flow, callee) in graph.flows_out(caller) {
+            // Calls may be collected in any order: ties between evidence paths are broken
+            // later by comparing the paths themselves.
+            let flows = graph.flows.edges(NodeIndex::new(caller));
+            for (flow, callee) in flows.map(|edge| (*edge.weight(), edge.target().index())) {
                 let callee_is_service = matches!(graph.node(callee).kind, NodeKind::Service(_));
                 if callee_is_service && !flow_is_closed(graph, flow) {
                     let tail = [Step::new(runs_as, caller), Step::new(flow, callee)];

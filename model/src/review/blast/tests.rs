@@ -370,6 +370,90 @@ fn association_works_both_directions() {
 }
 
 #[test]
+fn own_identity_keeps_association_path() {
+    // p can assume a directly (e1), and is also associated with b (a1), which is associated
+    // with a (a2). a is p's own identity, so its evidence is the association path
+    // [p, b, a], although [p, a] is shorter. a's read on db (g1) is p's own, by a1, a2, g1.
+    let mut model = Model::new();
+    model.role("p");
+    model.role("a");
+    model.role("b");
+    model.store("db", &[], false);
+    model.assume("e1", "p", "a");
+    model.associate("a1", "p", "b");
+    model.associate("a2", "b", "a");
+    model.grant("g1", "a", "db", &[Action::Read]);
+
+    let radius = radius_of(&model, "p");
+    let a = entry(&radius, "a");
+    assert_eq!(a.hold, Some(Hold::Associated));
+    assert!(!a.through_another_identity);
+    assert_eq!(
+        evidence(a, Access::Hold(Hold::Associated)).nodes,
+        strings(&["p", "b", "a"])
+    );
+    let db = entry(&radius, "db");
+    assert!(!db.through_another_identity);
+    assert_eq!(
+        evidence(db, Access::Action(Action::Read)).edges,
+        strings(&["a1", "a2", "g1"])
+    );
+}
+
+#[test]
+fn workforce_group_gives_assumption() {
+    // ann is a member (m1) of the workforce group oncall, which can assume responder (e1):
+    // ann reaches oncall as a member and responder by [ann, oncall, responder].
+    let mut model = Model::new();
+    model.user("ann", false);
+    model.node(
+        "oncall",
+        NodeKind::External(External {
+            sort: ExternalSort::WorkforceGroup,
+        }),
+    );
+    model.role("responder");
+    model.edge("m1", "ann", "oncall", EdgeKind::MemberOf);
+    model.assume("e1", "oncall", "responder");
+
+    let radius = radius_of(&model, "ann");
+    assert_eq!(reached_ids(&radius), vec!["oncall", "responder"]);
+    assert_eq!(entry(&radius, "oncall").hold, Some(Hold::Member));
+    assert_eq!(
+        evidence(entry(&radius, "responder"), Access::Hold(Hold::Assumed)).nodes,
+        strings(&["ann", "oncall", "responder"])
+    );
+}
+
+#[test]
+fn login_through_another_identity_is_not_own() {
+    // p assumes q (e1); q reads secret s (g1), which unlocks the login of db (u1). The login
+    // has the standing of the secret's read: db is written only through another identity.
+    let mut model = Model::new();
+    model.role("p");
+    model.role("q");
+    model.secret("s");
+    model.store("db", &[DataClass::Pii], true);
+    model.key("kms");
+    model.edge("k1", "db", "kms", EdgeKind::EncryptedBy);
+    model.assume("e1", "p", "q");
+    model.grant("g1", "q", "s", &[Action::Read]);
+    model.edge("u1", "s", "db", EdgeKind::Unlocks);
+
+    let radius = radius_of(&model, "p");
+    let db = entry(&radius, "db");
+    assert_eq!(db.access, vec![Action::Write]);
+    assert!(db.through_another_identity);
+    // A login reads through the database, so the store's key is not needed.
+    assert!(!db.encrypted);
+    assert_eq!(db.data_classes, vec![DataClass::Pii]);
+    assert_eq!(
+        evidence(db, Access::Action(Action::Write)).edges,
+        strings(&["e1", "g1", "u1"])
+    );
+}
+
+#[test]
 fn group_grants_and_assumptions_via_membership() {
     // worker is a member of team (m1), team of org (m2). org reads ledger (g1); team can
     // assume ops (e1). Compromising worker: team and org as member, ledger read as its own
@@ -1007,4 +1091,31 @@ fn generated_shape_agrees_with_ranking() {
     let findings = findings(&graph);
     assert!(findings.iter().all(|finding| finding.rule == "REV-2"));
     assert!(findings.iter().all(|finding| !finding.evidence.is_empty()));
+}
+
+#[test]
+fn generated_bench_shape_ranks_everyone() {
+    // The benchmark's shape at full size: every identity is ranked, in ranking order, and
+    // every REV-2 finding names its identity first and carries an evidence path from it.
+    let doc = generated(1500);
+    let graph = Graph::new(&doc);
+    let ranked = ranking(&graph);
+    assert_eq!(ranked.entries.len(), 1500);
+    for pair in ranked.entries.windows(2) {
+        let key = |entry: &RankEntry| {
+            (
+                std::cmp::Reverse(entry.crown_jewels_written),
+                std::cmp::Reverse(entry.crown_jewels_read),
+                std::cmp::Reverse(entry.reached),
+                entry.identity.clone(),
+            )
+        };
+        assert!(key(&pair[0]) < key(&pair[1]), "{pair:?} out of order");
+    }
+    for finding in findings(&graph) {
+        assert_eq!(finding.evidence.first(), finding.nodes.first());
+        assert!(finding.evidence.len() >= 2, "{:?}", finding.evidence);
+        let last = finding.evidence.last().expect("the evidence has two nodes");
+        assert!(finding.nodes.contains(last), "{last} is not named");
+    }
 }
