@@ -30,7 +30,7 @@ pub(super) struct Step {
 }
 
 impl Step {
-    /// A step along an edge to a node.
+    /// Creates a step along an edge to a node.
     pub fn new(edge: EdgeIx, node: NodeIx) -> Self {
         Self {
             edge: index_u32(edge),
@@ -38,7 +38,7 @@ impl Step {
         }
     }
 
-    /// The first step of a path, which takes no edge.
+    /// Creates the first step of a path, which takes no edge.
     pub fn start(node: NodeIx) -> Self {
         Self {
             edge: NONE,
@@ -68,7 +68,7 @@ impl Span {
         }
     }
 
-    /// The indices of the arena the span covers.
+    /// Returns the indices of the arena the span covers.
     pub fn range(self) -> Range<usize> {
         self.start as usize..self.end as usize
     }
@@ -83,7 +83,7 @@ pub(super) struct Membership {
     pub chain: Span,
 }
 
-/// How one principal leads to another.
+/// The kind of link from one principal to another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum LinkKind {
     /// An association: the two act as one workload identity, in both directions.
@@ -117,7 +117,7 @@ impl Hop {
         }
     }
 
-    /// The steps after the membership chain.
+    /// Returns the steps after the membership chain.
     pub fn tail(&self) -> &[Step] {
         &self.tail[..usize::from(self.tail_len)]
     }

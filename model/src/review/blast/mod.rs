@@ -52,7 +52,7 @@ use search::{Record, Search};
 
 pub use rev2::findings;
 
-/// How the holder came to act as an identity or group.
+/// The way the holder came to act as an identity or group.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Hold {
@@ -98,7 +98,7 @@ pub struct Reached {
     pub node: String,
     /// Node kind, as reports spell it.
     pub kind: &'static str,
-    /// How the holder acts as this identity or group, when it does.
+    /// The way the holder acts as this identity or group, when it does.
     pub hold: Option<Hold>,
     /// The actions held on the node, without those another held action implies.
     pub access: Vec<Action>,

@@ -13,7 +13,7 @@ use super::expansion::{NONE, Step};
 use super::search::{Record, Search, compare_paths};
 use super::{cedar_not_evaluated, compromisable};
 
-/// What one compromised principal writes to, for REV-2.
+/// The crown jewels one compromised principal writes to, for REV-2.
 struct Writes {
     /// Crown jewels written only through another identity, in index order.
     through_another: Vec<NodeIx>,
@@ -27,7 +27,7 @@ impl Writes {
         !self.through_another.is_empty() || self.by_account.len() > 1
     }
 
-    /// The crown jewels the finding names: those written only through another identity,
+    /// Returns the crown jewels the finding names: those written only through another identity,
     /// and every crown jewel written when they lie in more than one account.
     fn places(&self) -> Vec<NodeIx> {
         let mut places = self.through_another.clone();
@@ -132,7 +132,7 @@ fn finding(search: &Search<'_, '_>, writes: &Writes, places: &[NodeIx]) -> Findi
 }
 
 fn title(graph: &Graph<'_>, principal: NodeIx, writes: &Writes) -> String {
-    let who = match &graph.node(principal).kind {
+    let subject_kind = match &graph.node(principal).kind {
         NodeKind::External(_) => "workforce user",
         _ => "identity",
     };
@@ -143,7 +143,7 @@ fn title(graph: &Graph<'_>, principal: NodeIx, writes: &Writes) -> String {
     );
     let count = writes.by_account.len();
     let subject = format!(
-        "Compromising {who} {} gives write on crown jewels",
+        "Compromising {subject_kind} {} gives write on crown jewels",
         graph.id(principal)
     );
     match (writes.through_another.is_empty(), count > 1) {

@@ -20,7 +20,7 @@ use super::access::{
 };
 use super::expansion::{Expansions, Hop, Link, LinkKind, NONE, Step, index_u32};
 
-/// Which evidence paths a run records.
+/// The evidence paths a run records.
 #[derive(Clone, Copy, Debug)]
 pub(super) enum Record<'r> {
     /// None: counts and access only.
@@ -53,7 +53,7 @@ struct Candidate {
     source: Source,
 }
 
-/// Whether a node's read exposes its data, and the key that decrypts it.
+/// The exposure of a node's data to the holder's read, and the key that decrypts it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct Exposure {
     /// The holder reads the data.
@@ -160,7 +160,7 @@ impl<'g, 'a> Search<'g, 'a> {
         self.graph
     }
 
-    /// Searches from one compromised principal, recording the evidence that `record` asks for.
+    /// Searches from one compromised principal, recording the evidence that `record` requests.
     pub fn run(&mut self, start: NodeIx, record: Record<'_>) {
         self.next_generation();
         self.start = start;
@@ -560,17 +560,17 @@ impl<'g, 'a> Search<'g, 'a> {
         Some(path)
     }
 
-    /// The compromised principal of the last run.
+    /// Returns the compromised principal of the last run.
     pub fn start(&self) -> NodeIx {
         self.start
     }
 
-    /// Whether the holder of the last run has MFA.
+    /// Returns whether the holder of the last run has MFA.
     pub fn mfa(&self) -> bool {
         self.mfa
     }
 
-    /// Every node the last run reached (the compromised principal included when it reached
+    /// Returns every node the last run reached (the compromised principal included when it reached
     /// itself), in the order first reached.
     pub fn touched(&self) -> &[NodeIx] {
         &self.touched
@@ -602,8 +602,8 @@ impl<'g, 'a> Search<'g, 'a> {
 
     /// Returns whether the holder's read of a node exposes its data. Reading through IAM a
     /// store that needs decrypt also needs decrypt on one of its keys, through any held
-    /// identity; a login reads through the database, and a store with no key drawn is
-    /// decrypted by the provider for any reader.
+    /// identity. A login reads through the database, so it needs no decrypt. A store with no
+    /// key drawn is decrypted by the provider for any reader.
     pub fn exposure(&self, node: NodeIx) -> Exposure {
         let bits = self.bits(node);
         if bits & READ == 0 {
