@@ -16,7 +16,8 @@
 //!   (a group's grants are cut by the member's boundary), give their actions on every node
 //!   the target covers. Actions that mean nothing on a node are dropped: decrypt counts only
 //!   on keys, invoke only on services, and identities, gateways, external nodes and zones
-//!   can only be configured.
+//!   can only be configured. Boundaries cut grants only: can-assume edges are trust
+//!   relations and pass whatever the boundary says.
 //! - **Secrets**: read on a secret gives what it unlocks. An identity joins the held set,
 //!   reached through another identity; a data store login gives read and write on the store,
 //!   with the same standing as the read of the secret.

@@ -96,6 +96,17 @@ impl PrincipalPaths {
     }
 }
 
+/// What one run gives on one node, kept together so that an update touches one cache line.
+#[derive(Clone, Copy, Debug, Default)]
+struct NodeAccess {
+    /// The run that wrote the other fields; they are stale under any other generation.
+    generation: u32,
+    /// Everything the run gives on the node.
+    bits: Bits,
+    /// What the run gives through the compromised principal's own identities.
+    own_bits: Bits,
+}
+
 /// A reusable workspace for the searches of one graph.
 pub(super) struct Search<'g, 'a> {
     graph: &'g Graph<'a>,
@@ -107,9 +118,7 @@ pub(super) struct Search<'g, 'a> {
     principal_stamp: Vec<u32>,
     principal_own: Vec<bool>,
     held: Vec<NodeIx>,
-    node_stamp: Vec<u32>,
-    bits: Vec<Bits>,
-    own_bits: Vec<Bits>,
+    nodes: Vec<NodeAccess>,
     touched: Vec<NodeIx>,
     stack: Vec<NodeIx>,
     recording: bool,
@@ -140,9 +149,7 @@ impl<'g, 'a> Search<'g, 'a> {
             principal_stamp: vec![0; node_count],
             principal_own: vec![false; node_count],
             held: Vec::new(),
-            node_stamp: vec![0; node_count],
-            bits: vec![0; node_count],
-            own_bits: vec![0; node_count],
+            nodes: vec![NodeAccess::default(); node_count],
             touched: Vec::new(),
             stack: Vec::new(),
             recording: false,
@@ -194,7 +201,7 @@ impl<'g, 'a> Search<'g, 'a> {
         self.generation = self.generation.wrapping_add(1);
         if self.generation == 0 {
             self.principal_stamp.fill(0);
-            self.node_stamp.fill(0);
+            self.nodes.fill(NodeAccess::default());
             self.want.fill(0);
             self.own_paths = PrincipalPaths::default();
             self.full_paths = PrincipalPaths::default();
@@ -439,15 +446,17 @@ impl<'g, 'a> Search<'g, 'a> {
     }
 
     fn add(&mut self, node: NodeIx, bits: Bits, own: bool) {
-        if self.node_stamp[node] != self.generation {
-            self.node_stamp[node] = self.generation;
-            self.bits[node] = 0;
-            self.own_bits[node] = 0;
+        let access = &mut self.nodes[node];
+        if access.generation != self.generation {
+            *access = NodeAccess {
+                generation: self.generation,
+                ..NodeAccess::default()
+            };
             self.touched.push(node);
         }
-        self.bits[node] |= bits;
+        access.bits |= bits;
         if own {
-            self.own_bits[node] |= bits;
+            access.own_bits |= bits;
         }
     }
 
@@ -583,8 +592,9 @@ impl<'g, 'a> Search<'g, 'a> {
 
     /// Returns everything the last run gives on a node.
     pub fn bits(&self, node: NodeIx) -> Bits {
-        if self.node_stamp[node] == self.generation {
-            self.bits[node]
+        let access = self.nodes[node];
+        if access.generation == self.generation {
+            access.bits
         } else {
             0
         }
@@ -593,8 +603,9 @@ impl<'g, 'a> Search<'g, 'a> {
     /// Returns what the last run gives on a node through the compromised principal's own
     /// identities.
     pub fn own_bits(&self, node: NodeIx) -> Bits {
-        if self.node_stamp[node] == self.generation {
-            self.own_bits[node]
+        let access = self.nodes[node];
+        if access.generation == self.generation {
+            access.own_bits
         } else {
             0
         }

@@ -1119,3 +1119,46 @@ fn generated_bench_shape_ranks_everyone() {
         assert!(finding.nodes.contains(last), "{last} is not named");
     }
 }
+
+#[test]
+fn review_reports_rev2_from_ron_model() {
+    // The model is read by the RON parser. ci assumes deployer (e1), which writes the
+    // cardholder store cards (g1): the whole review carries one REV-2 finding for ci. The
+    // ranking: ci writes and reads one crown jewel and reaches two nodes (deployer, cards),
+    // deployer writes and reads the same one but reaches only cards, idle reaches nothing.
+    let text = r#"(
+        format: 1,
+        name: "pipeline",
+        nodes: [
+            (id: "ci", label: "CI", kind: Identity((sort: IamRole))),
+            (id: "deployer", label: "Deployer", kind: Identity((sort: IamRole))),
+            (id: "idle", label: "Idle", kind: Identity((sort: IamRole))),
+            (id: "cards", label: "Cards", kind: DataStore((read_needs_decrypt: false)),
+             data_classes: [Cardholder]),
+        ],
+        edges: [
+            (id: "e1", from: "ci", to: "deployer", kind: CanAssume(())),
+            (id: "g1", from: "deployer", to: "cards", kind: Grants((actions: [Write]))),
+        ],
+    )"#;
+    let doc: Document = ron::from_str(text).expect("the test model is valid RON");
+
+    let review = crate::review::review(&doc);
+    let rev2: Vec<_> = review
+        .findings
+        .iter()
+        .filter(|finding| finding.rule == "REV-2")
+        .collect();
+    assert_eq!(rev2.len(), 1);
+    assert_eq!(rev2[0].nodes, strings(&["ci", "cards"]));
+    assert_eq!(rev2[0].evidence, strings(&["ci", "deployer", "cards"]));
+
+    let order: Vec<&str> = review
+        .questions
+        .blast_radius
+        .entries
+        .iter()
+        .map(|entry| entry.identity.as_str())
+        .collect();
+    assert_eq!(order, vec!["ci", "deployer", "idle"]);
+}
