@@ -49,7 +49,7 @@ use crate::graph::{Graph, NodeIx};
 
 use access::{ACTIONS, Bits, HELD, MEMBER, bit, normalized, strength};
 use expansion::{LinkKind, NONE, Step, is_principal};
-use search::{Record, Search};
+use search::{Record, Scope, Search};
 
 pub use rev2::findings;
 
@@ -216,7 +216,7 @@ pub fn blast_radius(graph: &Graph<'_>, identity: NodeIx) -> BlastRadius {
     }
 
     let mut search = Search::new(graph);
-    search.run(identity, Record::All);
+    search.run(identity, Scope::Everything, Record::All);
     let tally = search.tally();
     radius.mfa = search.mfa();
     radius.crown_jewels_written = tally.written;
@@ -244,7 +244,7 @@ pub fn ranking(graph: &Graph<'_>) -> Ranking {
     let mut entries: Vec<RankEntry> = compromisable(graph)
         .into_iter()
         .map(|principal| {
-            search.run(principal, Record::Nothing);
+            search.run(principal, Scope::Everything, Record::Nothing);
             let tally = search.tally();
             RankEntry {
                 identity: graph.id(principal).to_owned(),
@@ -279,11 +279,11 @@ pub fn reverse(graph: &Graph<'_>, node: NodeIx) -> Vec<ReverseEntry> {
         if principal == node {
             continue;
         }
-        search.run(principal, Record::Nothing);
+        search.run(principal, Scope::Everything, Record::Nothing);
         if search.bits(node) == 0 {
             continue;
         }
-        search.run(principal, Record::Nodes(&[node]));
+        search.run(principal, Scope::Everything, Record::Nodes(&[node]));
         let entry = ReverseEntry {
             identity: graph.id(principal).to_owned(),
             reached: reached_entry(&search, node),

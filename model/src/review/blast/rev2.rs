@@ -10,7 +10,7 @@ use crate::review::{Finding, Severity};
 
 use super::access::WRITE;
 use super::expansion::{NONE, Step};
-use super::search::{Record, Search, compare_paths};
+use super::search::{Record, Scope, Search, compare_paths};
 use super::{cedar_not_evaluated, compromisable};
 
 /// The crown jewels one compromised principal writes to, for REV-2.
@@ -48,13 +48,13 @@ pub fn findings(graph: &Graph<'_>) -> Vec<Finding> {
     let mut search = Search::new(graph);
     let mut findings = Vec::new();
     for principal in compromisable(graph) {
-        search.run(principal, Record::Nothing);
+        search.run(principal, Scope::Writes, Record::Nothing);
         let writes = writes(&search);
         if !writes.breach() {
             continue;
         }
         let places = writes.places();
-        search.run(principal, Record::Nodes(&places));
+        search.run(principal, Scope::Writes, Record::Nodes(&places));
         let mut finding = finding(&search, &writes, &places);
         finding.cedar_not_evaluated = cedar;
         findings.push(finding);

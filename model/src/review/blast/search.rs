@@ -31,6 +31,16 @@ pub(super) enum Record<'r> {
     Nodes(&'r [NodeIx]),
 }
 
+/// The access a run gathers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Scope {
+    /// Everything the holder reaches.
+    Everything,
+    /// Only write and what leads to it: calls and group memberships are skipped, and so
+    /// are grants without write. REV-2 needs no more.
+    Writes,
+}
+
 /// What gives a node's access, relative to the principal that holds it.
 #[derive(Clone, Copy, Debug)]
 enum Source {
@@ -122,6 +132,7 @@ pub(super) struct Search<'g, 'a> {
     touched: Vec<NodeIx>,
     stack: Vec<NodeIx>,
     recording: bool,
+    scope: Scope,
     want_all: bool,
     want: Vec<u32>,
     own_paths: PrincipalPaths,
@@ -153,6 +164,7 @@ impl<'g, 'a> Search<'g, 'a> {
             touched: Vec::new(),
             stack: Vec::new(),
             recording: false,
+            scope: Scope::Everything,
             want_all: false,
             want: Vec::new(),
             own_paths: PrincipalPaths::default(),
@@ -167,9 +179,11 @@ impl<'g, 'a> Search<'g, 'a> {
         self.graph
     }
 
-    /// Searches from one compromised principal, recording the evidence that `record` requests.
-    pub fn run(&mut self, start: NodeIx, record: Record<'_>) {
+    /// Searches from one compromised principal for the access `scope` names, recording the
+    /// evidence that `record` requests.
+    pub fn run(&mut self, start: NodeIx, scope: Scope, record: Record<'_>) {
         self.next_generation();
+        self.scope = scope;
         self.start = start;
         self.held.clear();
         self.touched.clear();
@@ -387,6 +401,9 @@ impl<'g, 'a> Search<'g, 'a> {
 
             for use_ix in expansion.grants.range() {
                 let grant = self.expansions.grants[use_ix];
+                if self.scope == Scope::Writes && grant.bits & WRITE == 0 {
+                    continue;
+                }
                 let len = base + self.chain_len(grant.membership) + 1;
                 for &node in graph.grant_targets(grant.edge) {
                     let mut bits = grant.bits & self.meaningful[node];
@@ -402,20 +419,24 @@ impl<'g, 'a> Search<'g, 'a> {
                 }
             }
 
-            for membership_ix in expansion.memberships.range() {
-                let group = self.expansions.memberships[membership_ix].group;
-                self.add(group, MEMBER, own);
-                let len = base + self.chain_len(index_u32(membership_ix));
-                let source = Source::Membership(index_u32(membership_ix));
-                self.offer(principal, group, len, source, MEMBER);
-            }
-
             for login_ix in expansion.logins.range() {
                 let login = self.expansions.logins[login_ix];
                 self.add(login.node, READ | WRITE | LOGIN, own);
                 let len = base + self.expansions.hop_len(&login.hop);
                 let source = Source::Login(index_u32(login_ix));
                 self.offer(principal, login.node, len, source, READ | WRITE);
+            }
+
+            if self.scope == Scope::Writes {
+                continue;
+            }
+
+            for membership_ix in expansion.memberships.range() {
+                let group = self.expansions.memberships[membership_ix].group;
+                self.add(group, MEMBER, own);
+                let len = base + self.chain_len(index_u32(membership_ix));
+                let source = Source::Membership(index_u32(membership_ix));
+                self.offer(principal, group, len, source, MEMBER);
             }
 
             for call_ix in expansion.calls.range() {

@@ -966,6 +966,28 @@ fn rev2_flags_write_across_accounts() {
 }
 
 #[test]
+fn rev2_flags_login_through_another_identity() {
+    // p assumes q (e1); q reads secret s (g1), which unlocks the login of the cardholder
+    // store vault (u1). p writes vault only through q and fails; q writes it as its own and
+    // passes. Evidence: [p, q, s, vault] by e1, g1, u1.
+    let mut model = Model::new();
+    model.role("p");
+    model.role("q");
+    model.secret("s");
+    model.store("vault", &[DataClass::Cardholder], false);
+    model.assume("e1", "p", "q");
+    model.grant("g1", "q", "s", &[Action::Read]);
+    model.edge("u1", "s", "vault", EdgeKind::Unlocks);
+
+    let graph = Graph::new(&model.doc);
+    let findings = findings(&graph);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].nodes, strings(&["p", "vault"]));
+    assert_eq!(findings[0].evidence, strings(&["p", "q", "s", "vault"]));
+    assert_eq!(findings[0].edges, strings(&["e1", "g1", "u1"]));
+}
+
+#[test]
 fn rev2_not_applicable_without_identities() {
     // No identity or workforce user: nothing to rank and no finding.
     let mut model = Model::new();
