@@ -157,7 +157,7 @@ pub(super) struct Reach {
     pub hop: Hop,
 }
 
-/// Where one principal's expansion lies in the arenas.
+/// The ranges of one principal's expansion in the arenas.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Expansion {
     /// Its groups.
@@ -248,6 +248,9 @@ impl Expansions {
     fn build(&mut self, graph: &Graph<'_>, principal: NodeIx) -> Expansion {
         let memberships = self.collect_memberships(graph, principal);
 
+        // NOTE: each member gets its own copy of its groups' grants and can-assume edges, so
+        // memory grows with members times group edges. A group shared by thousands of
+        // identities and holding thousands of grants would cost millions of entries.
         let grants_start = self.grants.len();
         self.push_grants(graph, principal, NONE);
         for membership in memberships.range() {
@@ -297,7 +300,7 @@ impl Expansions {
         if graph.out_edges(principal).member_of.is_empty() {
             return Span::between(start, start);
         }
-        // The frontier holds (membership index, node), sorted by chain in path order.
+        // The frontier contains (membership index, node), sorted by chain in path order.
         let mut frontier = vec![(NONE, principal)];
         while !frontier.is_empty() {
             let mut level = Vec::new();

@@ -27,7 +27,11 @@
 //!   store with no key drawn is decrypted by the provider for any reader.
 //! - **Services**: the holder calls a service it has invoke on, and any service that a drawn
 //!   flow reaches from a service running as a held identity. Calling is not compromising: the
-//!   search does not continue from the callee.
+//!   search does not continue from the callee, and a call exposes none of its data. Cedar
+//!   policies are not evaluated yet, so no flow is closed and services that a Cedar store
+//!   lets a held identity call are missing: such answers are marked `cedar_not_evaluated`.
+//! - **Read** exposes the data classes a node holds (a secret always holds credentials),
+//!   subject to the key rule above.
 //! - **Configure** is listed and exposes no data.
 //!
 //! Access reached through the compromised principal or the identities associated with it is
@@ -167,7 +171,7 @@ pub struct Ranking {
 pub struct ReverseEntry {
     /// Id of the compromised identity or workforce user.
     pub identity: String,
-    /// What its holder has on the node, with the evidence paths.
+    /// The holder's access to the node, with the evidence paths.
     pub reached: Reached,
 }
 
