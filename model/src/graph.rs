@@ -33,6 +33,9 @@ pub struct Graph<'a> {
     children: Vec<Vec<NodeIx>>,
     out_by_kind: Vec<OutEdges>,
     in_by_kind: Vec<OutEdges>,
+    /// The resolved source and target of every edge, by edge index (`None` where either end
+    /// is not a node id, as for a grant on a glob).
+    ends: Vec<Option<(NodeIx, NodeIx)>>,
     grant_targets: HashMap<EdgeIx, Vec<NodeIx>>,
     boundaries: Vec<Option<Vec<CompiledBoundaryRule>>>,
     globs: Globs,
@@ -152,11 +155,13 @@ impl<'a> Graph<'a> {
         let mut out_by_kind = vec![OutEdges::default(); node_count];
         let mut in_by_kind = vec![OutEdges::default(); node_count];
         let mut grant_edges = Vec::new();
+        let mut ends = vec![None; doc.edges.len()];
         for (edge_ix, edge) in doc.edges.iter().enumerate() {
             let Some(&from) = index.get(edge.from.as_str()) else {
                 continue;
             };
             if let EdgeKind::Grants(_) = edge.kind {
+                ends[edge_ix] = index.get(edge.to.as_str()).map(|&to| (from, to));
                 out_by_kind[from].grants.push(edge_ix);
                 grant_edges.push(edge_ix);
                 continue;
@@ -164,6 +169,7 @@ impl<'a> Graph<'a> {
             let Some(&to) = index.get(edge.to.as_str()) else {
                 continue;
             };
+            ends[edge_ix] = Some((from, to));
             let (out, incoming) = (&mut out_by_kind[from], &mut in_by_kind[to]);
             match edge.kind {
                 EdgeKind::Flow(_) => {
@@ -212,6 +218,7 @@ impl<'a> Graph<'a> {
             children,
             out_by_kind,
             in_by_kind,
+            ends,
             grant_targets: HashMap::default(),
             boundaries: Vec::new(),
             globs,
@@ -377,10 +384,10 @@ impl<'a> Graph<'a> {
             .unwrap_or_default()
     }
 
-    /// Returns the source and target node of a resolved edge (not a grant).
+    /// Returns the source and target node of a resolved edge. A grant whose target is a glob
+    /// or `*` has no single target: see [`Graph::grant_targets`].
     pub fn ends(&self, edge_ix: EdgeIx) -> Option<(NodeIx, NodeIx)> {
-        let edge = &self.doc.edges[edge_ix];
-        Some((self.ix(&edge.from)?, self.ix(&edge.to)?))
+        self.ends.get(edge_ix).copied().flatten()
     }
 
     /// Returns the non-flow edges leaving a node, by kind.
