@@ -74,7 +74,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 
-use trustmap_model::document::{EdgeKind, NodeKind, OriginatingCheck, ZoneSort};
+use trustmap_model::document::{Action, EdgeKind, NodeKind, OriginatingCheck, ZoneSort};
 use trustmap_model::graph::{Graph, is_glob};
 use trustmap_model::review::checklist::ItemState;
 use trustmap_model::review::reach::{Level, NodeReach};
@@ -596,17 +596,11 @@ fn legacy_shared_node_role_reaches_card_db() {
     let node_role = graph.ix("node-role").expect("node-role exists");
     let radius = blast::blast_radius(&graph, node_role);
 
-    // NOTE: this reads the blast radius through its JSON form and expects a `reached` list
-    // whose entries carry the reached `node` id and a `through_identity` flag, the shape the
-    // Q2 answer is being extended to.
-    let json = serde_json::to_value(&radius).expect("a blast radius serializes");
-    assert_eq!(json["identity"], "node-role");
-    let entries = json["reached"]
-        .as_array()
-        .expect("the blast radius lists what it reaches");
-    let reached: BTreeSet<&str> = entries
+    assert_eq!(radius.identity, "node-role");
+    let reached: BTreeSet<&str> = radius
+        .reached
         .iter()
-        .filter_map(|entry| entry["node"].as_str())
+        .map(|entry| entry.node.as_str())
         .collect();
 
     // The pods of `checkout`, `orders` and `reporting` all run as `node-role`. Holding it:
@@ -633,16 +627,24 @@ fn legacy_shared_node_role_reaches_card_db() {
     ]);
     assert_eq!(reached, expected);
 
-    let card_db = entries
-        .iter()
-        .find(|entry| entry["node"] == "card-db")
-        .expect("card-db is reached");
-    assert_eq!(card_db["through_identity"], true);
-    let orders_bucket = entries
-        .iter()
-        .find(|entry| entry["node"] == "orders-bucket")
-        .expect("orders-bucket is reached");
-    assert_eq!(orders_bucket["through_identity"], false);
+    let entry = |id: &str| {
+        radius
+            .reached
+            .iter()
+            .find(|entry| entry.node == id)
+            .unwrap_or_else(|| panic!("{id} is reached"))
+    };
+    assert!(entry("card-db").through_another_identity);
+    assert!(entry("card-db").access.contains(&Action::Write));
+    assert!(!entry("orders-bucket").through_another_identity);
+    assert!(
+        !entry("orders-bucket").encrypted,
+        "node-role can decrypt with legacy-key"
+    );
+    assert!(
+        entry("db-password").data_classes.is_empty(),
+        "configure exposes no data"
+    );
 }
 
 #[test]

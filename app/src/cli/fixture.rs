@@ -144,7 +144,10 @@ pub fn review() -> Review {
                 ],
                 bypasses: Vec::new(),
             },
-            blast_radius: Ranking { entries },
+            blast_radius: Ranking {
+                entries,
+                cedar_not_evaluated: false,
+            },
             east_west: EastWest {
                 passing: 0,
                 total: 1,
