@@ -566,6 +566,39 @@ fn blast_radius_of_identity_prints_its_table() {
 }
 
 #[test]
+fn blast_radius_rows_show_reach_and_path() {
+    // In the legacy template the shared node role assumes deploy-role, which assumes
+    // db-admin-role, which writes the card database: a row reached only through another
+    // identity, with the whole chain as its path.
+    let template = workspace().join("templates/legacy-flat-network.trustmap.ron");
+    let file = template.to_string_lossy();
+    let output = trustmap(&["blast-radius", &file, "--identity", "node-role"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+
+    let text = stdout(&output);
+    let card_db = text
+        .lines()
+        .find(|line| line.trim_start().starts_with("card-db "))
+        .unwrap_or_else(|| panic!("no card-db row in:\n{text}"));
+    let cells: Vec<&str> = card_db
+        .split("  ")
+        .map(str::trim)
+        .filter(|cell| !cell.is_empty())
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            "card-db",
+            "data store",
+            "write",
+            "pii, cardholder",
+            "yes",
+            "node-role -> deploy-role -> db-admin-role -> card-db",
+        ]
+    );
+}
+
+#[test]
 fn blast_radius_ranking_lists_identity() {
     // The one identity has no grant, so it is ranked with zero crown jewels and nothing
     // reached.

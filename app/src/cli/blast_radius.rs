@@ -4,9 +4,8 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::{Result, bail};
-use trustmap_model::document::{External, ExternalSort, NodeKind};
 use trustmap_model::graph::{Graph, NodeIx};
-use trustmap_model::review::blast::{self, BlastRadius, RankEntry};
+use trustmap_model::review::blast::{self, BlastRadius, Hold, RankEntry, Reached};
 
 use super::text::{Painter, Table};
 use super::{BlastRadiusArgs, Status, TableFormat, input};
@@ -46,22 +45,12 @@ pub fn run(args: &BlastRadiusArgs) -> Result<Status> {
     Ok(Status::Clean)
 }
 
-/// Returns whether a node can be the compromised one: an identity or a workforce user.
-fn is_compromisable(graph: &Graph<'_>, ix: NodeIx) -> bool {
-    matches!(
-        graph.node(ix).kind,
-        NodeKind::Identity(_)
-            | NodeKind::External(External {
-                sort: ExternalSort::WorkforceUser { .. }
-            })
-    )
-}
-
 /// Finds the identity or workforce user with this id, or fails with a message that lists the
 /// near matches.
 fn resolve_identity(graph: &Graph<'_>, id: &str, file: &str) -> Result<NodeIx> {
+    let compromisable = blast::compromisable(graph);
     if let Some(ix) = graph.ix(id) {
-        if is_compromisable(graph, ix) {
+        if compromisable.contains(&ix) {
             return Ok(ix);
         }
         bail!(
@@ -70,10 +59,7 @@ fn resolve_identity(graph: &Graph<'_>, id: &str, file: &str) -> Result<NodeIx> {
         );
     }
 
-    let candidates: Vec<&str> = (0..graph.node_count())
-        .filter(|&ix| is_compromisable(graph, ix))
-        .map(|ix| graph.id(ix))
-        .collect();
+    let candidates: Vec<&str> = compromisable.iter().map(|&ix| graph.id(ix)).collect();
     if candidates.is_empty() {
         bail!("{file} has no identity or workforce user, so none has the id {id}");
     }
@@ -129,19 +115,68 @@ pub fn ranking_table(entries: &[RankEntry]) -> Table {
     table
 }
 
-/// Returns one identity's reach as a table: one row per node reached.
-// NOTE: the blast radius contains only the identity's id so far, so the table has no rows.
-// Once it lists the nodes reached, each becomes a row here: node, kind, access, data exposed,
-// through another identity, path.
-fn radius_table(_radius: &BlastRadius) -> Table {
-    Table::new(&[
+/// Returns one identity's reach as a table: one row per node reached, the strongest access
+/// first, with the path that gives its first access written `a -> b -> c`.
+fn radius_table(radius: &BlastRadius) -> Table {
+    let mut table = Table::new(&[
         "node",
         "kind",
         "access",
         "data exposed",
         "through another identity",
         "path",
-    ])
+    ]);
+    for reached in &radius.reached {
+        table.push(vec![
+            reached.node.clone(),
+            reached.kind.to_owned(),
+            access_text(reached),
+            exposure_text(reached),
+            if reached.through_another_identity {
+                "yes"
+            } else {
+                "no"
+            }
+            .to_owned(),
+            reached
+                .evidence
+                .first()
+                .map(|evidence| evidence.nodes.join(" -> "))
+                .unwrap_or_default(),
+        ]);
+    }
+    table
+}
+
+/// Returns how the holder acts as or on a node: `assumed`, `member`, or its actions.
+fn access_text(reached: &Reached) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if let Some(hold) = reached.hold {
+        parts.push(match hold {
+            Hold::Associated => "associated",
+            Hold::Assumed => "assumed",
+            Hold::Unlocked => "unlocked",
+            Hold::Member => "member",
+        });
+    }
+    parts.extend(reached.access.iter().map(|action| action.name()));
+    parts.join(", ")
+}
+
+/// Returns the data classes exposed, or why none are.
+fn exposure_text(reached: &Reached) -> String {
+    if reached.encrypted {
+        return "none (encrypted)".to_owned();
+    }
+    if reached.data_classes.is_empty() {
+        return "none".to_owned();
+    }
+    let classes: Vec<&str> = reached
+        .data_classes
+        .iter()
+        .map(|class| class.name())
+        .collect();
+    classes.join(", ")
 }
 
 fn write_ranking(out: &mut dyn Write, painter: Painter, entries: &[RankEntry]) -> io::Result<()> {

@@ -76,6 +76,10 @@ type Cost = (u32, u32);
 /// Cost of a node no path reaches.
 const UNREACHED: Cost = (u32::MAX, u32::MAX);
 
+/// What to do about a chokepoint: nothing is wrong, but everything behind it depends on it.
+const CHOKEPOINT_REMEDIATION: &str = "Nothing to fix: every path to these crown jewels passes \
+     this node, so harden it, monitor it and review changes to it first.";
+
 /// Computes depth of defence and chokepoints.
 pub fn answer(graph: &Graph<'_>) -> Defence {
     let net = FlowNet::new(graph);
@@ -157,6 +161,7 @@ pub fn findings(graph: &Graph<'_>, defence: &Defence) -> Vec<Finding> {
             chokepoint.gates.join(", ")
         );
         let mut finding = Finding::new("REV-1", Severity::Info, title);
+        finding.remediation = CHOKEPOINT_REMEDIATION;
         finding.nodes.push(chokepoint.node.clone());
         finding.nodes.extend(chokepoint.gates.iter().cloned());
         findings.push(finding);
