@@ -193,7 +193,8 @@ mod tests {
 
     #[test]
     fn parse_error_has_position() {
-        let error = parse("{\n  \"a\": tru\n}", "x.json").expect_err("invalid");
+        // The key on line 2 lacks its quotes.
+        let error = parse("{\n  a: 1\n}", "x.json").expect_err("invalid");
         let ImportError::Json { line, message, .. } = &error else {
             panic!("{error}");
         };

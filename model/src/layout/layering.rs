@@ -3,7 +3,7 @@
 //! flows run left to right.
 //!
 //! Members are boxes of any size. Edges that skip layers get no dummy nodes, so crossing
-//! reduction only sees where their ends sit, which is enough for the small graphs one zone
+//! reduction only uses the ranks of their ends, which is enough for the small graphs one zone
 //! holds.
 
 use crate::document::{Point, Size};
@@ -122,10 +122,11 @@ fn assign_layers(count: usize, edges: &[(usize, usize)], connected: &[bool]) -> 
     }
 
     for node in 0..count {
-        if connected[node] && in_degree[node] == 0 {
-            if let Some(nearest) = successors[node].iter().map(|&to| layer[to]).min() {
-                layer[node] = nearest.saturating_sub(1);
-            }
+        if connected[node]
+            && in_degree[node] == 0
+            && let Some(nearest) = successors[node].iter().map(|&to| layer[to]).min()
+        {
+            layer[node] = nearest.saturating_sub(1);
         }
     }
     layer

@@ -182,10 +182,10 @@ fn read_cell(cell: &Field<'_>) -> Result<Cell, ImportError> {
 /// Returns the text drawn on a cell: `attrs.text.text` for a version 1 element, the first
 /// label's text for a version 1 flow, or nothing.
 fn label_text(cell: &Field<'_>) -> Result<String, ImportError> {
-    if let Some(text) = cell.get("attrs").and_then(|attrs| attrs.get("text")) {
-        if let Some(text) = text.opt_str("text")? {
-            return Ok(text.to_owned());
-        }
+    if let Some(text) = cell.get("attrs").and_then(|attrs| attrs.get("text"))
+        && let Some(text) = text.opt_str("text")?
+    {
+        return Ok(text.to_owned());
     }
     if let Some(label) = cell.opt_array("labels")?.first() {
         let attrs = label.get("attrs");
