@@ -11,6 +11,7 @@ pub mod generate;
 pub mod geometry;
 pub mod graph;
 pub mod import;
+pub mod layout;
 pub mod load;
 pub mod review;
 pub mod templates;

@@ -227,9 +227,10 @@ pub fn detect(text: &str) -> Option<SourceFormat> {
 pub fn import(format: SourceFormat, text: &str, file: &str) -> Result<Imported> {
     let imported = match format {
         SourceFormat::Threagile => trustmap_model::import::import_threagile(text, file)?,
-        SourceFormat::ThreatDragon | SourceFormat::Otm | SourceFormat::Pytm | SourceFormat::Iam => {
-            bail!("import of {} is not supported yet", format.name())
-        }
+        SourceFormat::ThreatDragon => trustmap_model::import::import_threat_dragon(text, file)?,
+        SourceFormat::Otm => trustmap_model::import::import_otm(text, file)?,
+        SourceFormat::Pytm => trustmap_model::import::import_pytm(text, file)?,
+        SourceFormat::Iam => bail!("import of {} is not supported yet", format.name()),
     };
     let entries = |entries: Vec<trustmap_model::import::ReportEntry>| {
         entries

@@ -11,6 +11,7 @@ mod import;
 mod input;
 mod json;
 mod new;
+mod otm_export;
 mod review;
 mod sarif;
 mod templates;
@@ -46,8 +47,11 @@ enum Command {
     Review(ReviewArgs),
     /// Show what a compromised identity reaches, or rank every identity by blast radius.
     BlastRadius(BlastRadiusArgs),
-    /// Convert another tool's model into a Trustmap model.
+    /// Convert another tool's model into a Trustmap model. A Threat Dragon file with
+    /// several diagrams becomes one model with one zone per diagram.
     Import(ImportArgs),
+    /// Write a model in another tool's format.
+    Export(ExportArgs),
     /// Write a new model from a bundled template.
     New(NewArgs),
     /// List the bundled templates.
@@ -149,6 +153,17 @@ struct ImportArgs {
     force: bool,
 }
 
+/// Arguments of `trustmap export`.
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// The model: a `.trustmap.ron` file, or another tool's file (imported first).
+    file: PathBuf,
+
+    /// Write the model as Open Threat Model JSON to this file.
+    #[arg(long, value_name = "OUT")]
+    otm: PathBuf,
+}
+
 /// Arguments of `trustmap new`.
 #[derive(Debug, Args)]
 struct NewArgs {
@@ -180,6 +195,11 @@ pub fn run(cli: Cli) -> Result<Status> {
         (Some(Command::Review(args)), _) => review::run(&args),
         (Some(Command::BlastRadius(args)), _) => blast_radius::run(&args),
         (Some(Command::Import(args)), _) => import::run(&args),
+        (Some(Command::Export(args)), _) => {
+            let model = input::read_model(&args.file)?;
+            otm_export::write_otm(&model.document, &args.otm)?;
+            Ok(Status::Clean)
+        }
         (Some(Command::New(args)), _) => new::run(&args),
         (Some(Command::Templates), _) => templates::run(),
         (None, Some(file)) => bail!(

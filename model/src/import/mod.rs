@@ -1,5 +1,6 @@
 //! Import from other threat-modelling tools: the report every importer returns, detection of
-//! an input's format, and the shared helpers for ids, text and layout.
+//! an input's format, and the shared helpers for ids and text. Importers of formats without
+//! positions lay their documents out with [`layered_layout`].
 //!
 //! An importer builds a [`Document`] with only the document types and reports, element by
 //! element, what it [mapped](ImportReport#structfield.mapped), what it
@@ -7,15 +8,23 @@
 //! the source does not state is recorded as unknown and listed as guessed, never silently
 //! set to none.
 
+mod json;
+pub mod otm;
+pub mod pytm;
 pub mod threagile;
+pub mod threat_dragon;
 pub mod yaml;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
-use crate::document::{Document, Point, Size};
+use crate::document::Document;
 
+pub use crate::layout::layered_layout;
+pub use otm::{export_otm, import_otm};
+pub use pytm::import_pytm;
 pub use threagile::import_threagile;
+pub use threat_dragon::import_threat_dragon;
 pub use yaml::{YamlError, YamlLimits};
 
 /// The result of an import: the model and what happened to each source element.
@@ -107,6 +116,18 @@ pub enum ImportError {
         #[source]
         source: YamlError,
     },
+    /// The input is not JSON, or nests deeper than 128 levels.
+    #[error("{file}:{line}:{column}: invalid JSON: {message}")]
+    Json {
+        /// The input's file name.
+        file: String,
+        /// 1-based line where the parser stopped.
+        line: usize,
+        /// 1-based column where the parser stopped.
+        column: usize,
+        /// The parser's message.
+        message: String,
+    },
     /// The input parses but a field does not fit the source format.
     #[error("{file}: `{path}` must be {expected}, but is {found}")]
     Field {
@@ -169,11 +190,7 @@ fn detect_json(text: &str) -> Option<SourceFormat> {
         Some(SourceFormat::Otm)
     } else if root.contains_key("UserDetailList") || root.contains_key("RoleDetailList") {
         Some(SourceFormat::Iam)
-    } else if root.contains_key("diagramJson")
-        || value
-            .pointer("/detail/diagrams")
-            .is_some_and(|v| v.is_array())
-    {
+    } else if is_threat_dragon(root) {
         Some(SourceFormat::ThreatDragon)
     } else if root.get("elements").is_some_and(|v| v.is_array()) {
         Some(SourceFormat::Pytm)
@@ -182,6 +199,15 @@ fn detect_json(text: &str) -> Option<SourceFormat> {
     } else {
         None
     }
+}
+
+/// Returns whether a JSON object looks like a Threat Dragon model: it has `detail`
+/// (`details` in some hand-edited files) beside `summary`, or a version 1 `diagramJson`.
+fn is_threat_dragon(root: &serde_json::Map<String, serde_json::Value>) -> bool {
+    let has_detail = root.contains_key("detail") || root.contains_key("details");
+    let has_summary = root.contains_key("summary") || root.contains_key("summarize");
+    root.contains_key("diagramJson")
+        || (has_detail && (has_summary || root.contains_key("version")))
 }
 
 fn detect_yaml(text: &str) -> Option<SourceFormat> {
@@ -250,6 +276,52 @@ fn decode_entities(text: &str) -> String {
     out
 }
 
+/// Maximum label length that the document accepts, in characters.
+pub(crate) const MAX_LABEL_CHARS: usize = 4096;
+/// Maximum number of nodes and zones an import may create.
+pub(crate) const MAX_NODES: usize = 200_000;
+/// Maximum number of edges an import may create.
+pub(crate) const MAX_EDGES: usize = 1_000_000;
+
+/// Replaces control characters other than tab and newline with spaces and cuts the label to
+/// [`MAX_LABEL_CHARS`]; returns whether anything changed.
+pub(crate) fn clean_label(title: &str) -> (String, bool) {
+    let mut changed = false;
+    let label: String = title
+        .chars()
+        .take(MAX_LABEL_CHARS)
+        .map(|c| {
+            if c.is_control() && c != '\t' && c != '\n' {
+                changed = true;
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    changed |= title.chars().count() > MAX_LABEL_CHARS;
+    (label, changed)
+}
+
+/// Returns an error when an import would create more nodes or edges than a document may
+/// hold; `path` names the source's list of elements.
+pub(crate) fn check_size(
+    file: &str,
+    path: &str,
+    nodes: usize,
+    edges: usize,
+) -> Result<(), ImportError> {
+    if nodes > MAX_NODES || edges > MAX_EDGES {
+        return Err(ImportError::Field {
+            file: file.to_owned(),
+            path: path.to_owned(),
+            expected: format!("at most {MAX_NODES} elements and {MAX_EDGES} flows"),
+            found: format!("{nodes} elements and {edges} flows"),
+        });
+    }
+    Ok(())
+}
+
 /// Returns whether a character may appear in a document id.
 pub fn is_id_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "._:/@+=,-".contains(c)
@@ -298,293 +370,9 @@ impl IdAllocator {
     }
 }
 
-/// Space between neighbouring boxes, in world units.
-const GAP: f32 = 40.0;
-/// Space between a zone's border and its contents.
-const ZONE_PADDING: f32 = 30.0;
-/// Extra space at the top of a zone for its label.
-const ZONE_HEADER: f32 = 30.0;
-
-/// Places every node in a grid inside its zone and sizes each zone to enclose its members
-/// and nested zones, so that no two boxes overlap.
-///
-/// Inside a zone the plain nodes come first, in a near-square grid in document order, and
-/// the nested zones follow in rows below them. Top-level nodes and zones are laid out the
-/// same way from the origin. Nodes keep their size; zones get the size that encloses their
-/// contents. A parent that names no zone counts as no parent, and a zone cycle is broken
-/// where it would repeat.
-///
-/// NOTE: this is a stand-in for a layered layout that would also order nodes along their
-/// flows. It only keeps boxes apart and zones around their members.
-pub fn grid_layout(doc: &mut Document) {
-    let containers = Containers::new(doc);
-
-    // Lay out each zone's contents relative to the zone's corner, innermost zones first,
-    // so that every nested zone has its size before its parent is laid out.
-    let mut relative = vec![Point::default(); doc.nodes.len()];
-    for &zone in &containers.post_order {
-        let size = layout_contents(doc, &containers.children[zone], &mut relative, true);
-        doc.nodes[zone].size = size;
-    }
-    layout_contents(doc, &containers.roots, &mut relative, false);
-
-    // Turn relative positions into world positions, outermost first.
-    let mut stack: Vec<(usize, Point)> = containers
-        .roots
-        .iter()
-        .map(|&ix| (ix, Point::default()))
-        .collect();
-    while let Some((ix, origin)) = stack.pop() {
-        let position = Point::new(origin.x + relative[ix].x, origin.y + relative[ix].y);
-        doc.nodes[ix].position = position;
-        stack.extend(
-            containers.children[ix]
-                .iter()
-                .map(|&child| (child, position)),
-        );
-    }
-}
-
-/// The containment tree of a document's nodes, cycles broken.
-struct Containers {
-    /// Children of each node, in document order; empty for plain nodes.
-    children: Vec<Vec<usize>>,
-    /// Nodes with no (valid) parent, in document order.
-    roots: Vec<usize>,
-    /// Every zone that is reached from a root, children before parents.
-    post_order: Vec<usize>,
-}
-
-impl Containers {
-    fn new(doc: &Document) -> Self {
-        let count = doc.nodes.len();
-        let index: HashMap<&str, usize> = doc
-            .nodes
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(ix, node)| (node.id.as_str(), ix))
-            .collect();
-        let mut parent: Vec<Option<usize>> = doc
-            .nodes
-            .iter()
-            .map(|node| {
-                let parent = *index.get(node.parent.as_deref()?)?;
-                doc.nodes[parent].is_zone().then_some(parent)
-            })
-            .collect();
-        break_cycles(&mut parent);
-
-        let mut children = vec![Vec::new(); count];
-        let mut roots = Vec::new();
-        for (ix, parent) in parent.iter().enumerate() {
-            match parent {
-                Some(parent) => children[*parent].push(ix),
-                None => roots.push(ix),
-            }
-        }
-
-        let mut post_order = Vec::new();
-        let mut stack: Vec<(usize, bool)> = roots.iter().rev().map(|&ix| (ix, false)).collect();
-        while let Some((ix, expanded)) = stack.pop() {
-            if !doc.nodes[ix].is_zone() {
-                continue;
-            }
-            if expanded {
-                post_order.push(ix);
-            } else {
-                stack.push((ix, true));
-                stack.extend(children[ix].iter().rev().map(|&child| (child, false)));
-            }
-        }
-        Self {
-            children,
-            roots,
-            post_order,
-        }
-    }
-}
-
-/// Cuts the parent link where following parents from a node would come back to it.
-fn break_cycles(parent: &mut [Option<usize>]) {
-    // 0: not seen, 1: on the current chain, 2: done.
-    let mut state = vec![0u8; parent.len()];
-    for start in 0..parent.len() {
-        let mut chain = Vec::new();
-        let mut ix = start;
-        loop {
-            if state[ix] == 2 {
-                break;
-            }
-            if state[ix] == 1 {
-                // The chain came back to `ix`: its last link closes the cycle.
-                if let Some(&last) = chain.last() {
-                    parent[last] = None;
-                }
-                break;
-            }
-            state[ix] = 1;
-            chain.push(ix);
-            match parent[ix] {
-                Some(next) => ix = next,
-                None => break,
-            }
-        }
-        for ix in chain {
-            state[ix] = 2;
-        }
-    }
-}
-
-/// Positions `members` relative to their container's corner and returns the container's
-/// size: plain nodes in a grid, then zones in rows below.
-fn layout_contents(doc: &Document, members: &[usize], relative: &mut [Point], zone: bool) -> Size {
-    let (left, top) = if zone {
-        (ZONE_PADDING, ZONE_PADDING + ZONE_HEADER)
-    } else {
-        (0.0, 0.0)
-    };
-    let (zones, plain): (Vec<usize>, Vec<usize>) =
-        members.iter().partition(|&&ix| doc.nodes[ix].is_zone());
-
-    let mut width: f32 = 0.0;
-    let mut y = top;
-    for cells in rows(&plain) {
-        y = place_row(doc, cells, left, y, relative, &mut width);
-    }
-    for cells in rows(&zones) {
-        y = place_row(doc, cells, left, y, relative, &mut width);
-    }
-
-    if zone {
-        let content_height = (y - GAP - top).max(0.0);
-        Size::new(
-            (width + 2.0 * ZONE_PADDING).max(Size::default().width + 2.0 * ZONE_PADDING),
-            (top + content_height + ZONE_PADDING).max(Size::default().height + top),
-        )
-    } else {
-        Size::new(width, (y - GAP).max(0.0))
-    }
-}
-
-/// Splits items into rows of a near-square grid.
-fn rows(items: &[usize]) -> std::slice::Chunks<'_, usize> {
-    let columns = (items.len() as f64).sqrt().ceil().max(1.0) as usize;
-    items.chunks(columns)
-}
-
-/// Places one row of boxes at `y` from `left`, widens `width` to the row's right edge and
-/// returns the top of the next row.
-fn place_row(
-    doc: &Document,
-    cells: &[usize],
-    left: f32,
-    y: f32,
-    relative: &mut [Point],
-    width: &mut f32,
-) -> f32 {
-    let mut x = left;
-    let mut height: f32 = 0.0;
-    for &ix in cells {
-        let size = doc.nodes[ix].size;
-        relative[ix] = Point::new(x, y);
-        x += size.width + GAP;
-        height = height.max(size.height);
-    }
-    *width = width.max(x - GAP - left);
-    y + height + GAP
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::document::{Node, NodeKind, Service, Zone, ZoneSort};
-
-    fn service(id: &str, parent: Option<&str>) -> Node {
-        let mut node = Node::new(id, id, NodeKind::Service(Service::default()));
-        node.parent = parent.map(str::to_owned);
-        node
-    }
-
-    fn zone(id: &str, parent: Option<&str>) -> Node {
-        let mut node = Node::new(
-            id,
-            id,
-            NodeKind::Zone(Zone {
-                sort: ZoneSort::Vpc,
-                default_deny: false,
-                cde: false,
-            }),
-        );
-        node.parent = parent.map(str::to_owned);
-        node
-    }
-
-    fn contains(outer: &Node, inner: &Node) -> bool {
-        inner.position.x >= outer.position.x
-            && inner.position.y >= outer.position.y
-            && inner.position.x + inner.size.width <= outer.position.x + outer.size.width
-            && inner.position.y + inner.size.height <= outer.position.y + outer.size.height
-    }
-
-    fn overlap(a: &Node, b: &Node) -> bool {
-        a.position.x < b.position.x + b.size.width
-            && b.position.x < a.position.x + a.size.width
-            && a.position.y < b.position.y + b.size.height
-            && b.position.y < a.position.y + a.size.height
-    }
-
-    #[test]
-    fn grid_layout_nests_without_overlap() {
-        let mut doc = Document::new("layout");
-        doc.nodes = vec![
-            zone("outer", None),
-            zone("inner", Some("outer")),
-            zone("empty", Some("outer")),
-            service("a", Some("outer")),
-            service("b", Some("inner")),
-            service("c", Some("inner")),
-            service("d", None),
-            service("e", Some("missing")),
-        ];
-        grid_layout(&mut doc);
-
-        let node = |id: &str| doc.node(id).expect("node exists");
-        for (outer, inner) in [("outer", "inner"), ("outer", "empty"), ("outer", "a")] {
-            assert!(contains(node(outer), node(inner)), "{outer} ∌ {inner}");
-        }
-        for (outer, inner) in [("inner", "b"), ("inner", "c"), ("outer", "b")] {
-            assert!(contains(node(outer), node(inner)), "{outer} ∌ {inner}");
-        }
-        // Siblings never overlap: check every pair that is not a zone and its descendant.
-        let siblings = [
-            ("inner", "empty"),
-            ("inner", "a"),
-            ("empty", "a"),
-            ("b", "c"),
-            ("outer", "d"),
-            ("outer", "e"),
-            ("d", "e"),
-        ];
-        for (a, b) in siblings {
-            assert!(!overlap(node(a), node(b)), "{a} overlaps {b}");
-        }
-    }
-
-    #[test]
-    fn grid_layout_survives_zone_cycle() {
-        let mut doc = Document::new("cycle");
-        doc.nodes = vec![
-            zone("x", Some("y")),
-            zone("y", Some("x")),
-            service("s", Some("x")),
-        ];
-        grid_layout(&mut doc);
-
-        let x = doc.node("x").expect("x");
-        let s = doc.node("s").expect("s");
-        assert!(contains(x, s));
-    }
 
     #[test]
     fn strip_html_removes_tags_only() {
@@ -629,10 +417,14 @@ mod tests {
             ("otmVersion: 0.2.0\n", Some(SourceFormat::Otm)),
             (r#"{"otmVersion": "0.1.0"}"#, Some(SourceFormat::Otm)),
             (
-                r#"{"detail": {"diagrams": []}}"#,
+                r#"{"summary": {}, "detail": {"diagrams": []}}"#,
                 Some(SourceFormat::ThreatDragon),
             ),
             (r#"{"diagramJson": {}}"#, Some(SourceFormat::ThreatDragon)),
+            (
+                r#"{"version": "1.6.1", "summarize": {}, "detail": {}}"#,
+                Some(SourceFormat::ThreatDragon),
+            ),
             (r#"{"RoleDetailList": []}"#, Some(SourceFormat::Iam)),
             (
                 r#"{"elements": [], "boundaries": []}"#,

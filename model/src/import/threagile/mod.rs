@@ -18,7 +18,7 @@ use crate::document::{
     Identity, Key, KeyRotation, NetworkPath, Node, NodeKind, Secret, SecretStorage, Service, Zone,
 };
 use crate::import::{
-    IdAllocator, Import, ImportError, ImportReport, grid_layout, slug, strip_html, yaml,
+    IdAllocator, Import, ImportError, ImportReport, layered_layout, slug, strip_html, yaml,
 };
 
 use input::{Link, Model, TechnicalAsset, TrustBoundary};
@@ -29,7 +29,7 @@ const MAX_LABEL_CHARS: usize = 4096;
 
 /// Imports a Threagile YAML model; `file` names the input in error messages.
 ///
-/// The document is laid out with [`grid_layout`]. The report lists every technical asset,
+/// The document is laid out with [`layered_layout`]. The report lists every technical asset,
 /// link, trust boundary and data asset as mapped, each value the importer chose as guessed,
 /// and everything else as left out.
 pub fn import_threagile(text: &str, file: &str) -> Result<Import, ImportError> {
@@ -41,7 +41,7 @@ pub fn import_threagile(text: &str, file: &str) -> Result<Import, ImportError> {
     let model = input::read(&root, file)?;
 
     let mut import = Builder::new(&model).build();
-    grid_layout(&mut import.document);
+    layered_layout(&mut import.document);
     log::info!(
         "imported {file}: {} nodes, {} edges, {} guesses, {} left out",
         import.document.nodes.len(),
