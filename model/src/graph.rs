@@ -133,7 +133,7 @@ impl<'a> Graph<'a> {
             index.entry(node.id.as_str()).or_insert(ix);
         }
 
-        let parent: Vec<Option<NodeIx>> = doc
+        let mut parent: Vec<Option<NodeIx>> = doc
             .nodes
             .iter()
             .map(|node| {
@@ -141,6 +141,7 @@ impl<'a> Graph<'a> {
                 doc.nodes[parent_ix].is_zone().then_some(parent_ix)
             })
             .collect();
+        cut_parent_cycles(&mut parent);
         let mut children = vec![Vec::new(); node_count];
         for (ix, parent_ix) in parent.iter().enumerate() {
             if let Some(parent_ix) = parent_ix {
@@ -450,25 +451,20 @@ impl<'a> Graph<'a> {
         self.parent[ix]
     }
 
-    /// Returns the zones that contain a node, innermost first. The chain stops before a zone
-    /// would repeat, so a (rejected) zone cycle cannot loop.
+    /// Returns the zones that contain a node, innermost first. A (rejected) zone cycle is cut
+    /// when the view is built, so the chain never repeats a zone.
     pub fn zones_of(&self, ix: NodeIx) -> Vec<NodeIx> {
-        let mut chain = Vec::new();
-        let mut current = self.parent[ix];
-        while let Some(zone) = current {
-            if zone == ix || chain.contains(&zone) {
-                break;
-            }
-            chain.push(zone);
-            current = self.parent[zone];
-        }
-        chain
+        self.ancestors(ix).collect()
+    }
+
+    /// Iterates over the zones that contain a node, innermost first.
+    pub fn ancestors(&self, ix: NodeIx) -> impl Iterator<Item = NodeIx> + '_ {
+        std::iter::successors(self.parent[ix], |&zone| self.parent[zone])
     }
 
     /// Returns the nearest zone containing a node (not the node itself) whose sort matches.
     pub fn nearest_zone(&self, ix: NodeIx, sort: impl Fn(&ZoneSort) -> bool) -> Option<NodeIx> {
-        self.zones_of(ix)
-            .into_iter()
+        self.ancestors(ix)
             .find(|&zone| matches!(&self.node(zone).kind, NodeKind::Zone(z) if sort(&z.sort)))
     }
 
@@ -536,6 +532,33 @@ impl<'a> Graph<'a> {
     /// Returns whether an identity has a permission boundary.
     pub fn has_boundary(&self, identity: NodeIx) -> bool {
         self.boundaries[identity].is_some()
+    }
+}
+
+/// Removes the parent link that closes each cycle of zones, walking from the nodes in index
+/// order, so that every parent chain ends. Loading rejects zone cycles; this keeps a view of
+/// an unvalidated document from looping.
+fn cut_parent_cycles(parent: &mut [Option<NodeIx>]) {
+    const UNSEEN: u8 = 0;
+    const ON_WALK: u8 = 1;
+    const DONE: u8 = 2;
+
+    let mut state = vec![UNSEEN; parent.len()];
+    let mut walk = Vec::new();
+    for start in 0..parent.len() {
+        let mut current = start;
+        while state[current] == UNSEEN {
+            state[current] = ON_WALK;
+            walk.push(current);
+            match parent[current] {
+                Some(next) if state[next] == ON_WALK => parent[current] = None,
+                Some(next) => current = next,
+                None => {}
+            }
+        }
+        for ix in walk.drain(..) {
+            state[ix] = DONE;
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! identity on Kubernetes (ID-5), mutual authentication between Kubernetes workloads (ID-6)
 //! and MFA for the workforce (ID-7).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use super::{Check, base_severity, flow_finding, is_public_content, label, nodes_where};
 use crate::document::{
@@ -285,8 +285,24 @@ fn kubernetes_workload_identity(graph: &Graph<'_>) -> Vec<Finding> {
         .map(|&service| (service, workload_identity(graph, service)))
         .collect();
 
+    let namespaces: Vec<Option<NodeIx>> = workload_identities
+        .iter()
+        .map(|(service, _)| namespace_of(graph, *service))
+        .collect();
+    // The services that run as each identity, by position in `workload_identities`, so that
+    // finding the services that share an identity does not compare every pair of services.
+    let mut services_by_identity: HashMap<NodeIx, Vec<usize>> = HashMap::new();
+    for (position, (_, identities)) in workload_identities.iter().enumerate() {
+        for &identity in identities {
+            services_by_identity
+                .entry(identity)
+                .or_default()
+                .push(position);
+        }
+    }
+
     let mut findings = Vec::new();
-    for (service, identities) in &workload_identities {
+    for (position, (service, identities)) in workload_identities.iter().enumerate() {
         let service = *service;
         if !is_kubernetes_service(graph, service) {
             continue;
@@ -312,17 +328,15 @@ fn kubernetes_workload_identity(graph: &Graph<'_>) -> Vec<Finding> {
             );
         }
 
-        let namespace = namespace_of(graph, service);
         let mut sharing = BTreeSet::new();
         let mut shared = BTreeSet::new();
-        for (other, other_identities) in &workload_identities {
-            if *other == service || namespace_of(graph, *other) == namespace {
-                continue;
-            }
-            let common: Vec<NodeIx> = identities.intersection(other_identities).copied().collect();
-            if !common.is_empty() {
-                sharing.insert(*other);
-                shared.extend(common);
+        for &identity in identities {
+            for &other_position in &services_by_identity[&identity] {
+                if other_position != position && namespaces[other_position] != namespaces[position]
+                {
+                    sharing.insert(workload_identities[other_position].0);
+                    shared.insert(identity);
+                }
             }
         }
         if !sharing.is_empty() {
