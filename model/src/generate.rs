@@ -1322,11 +1322,13 @@ impl Builder {
 
     fn zone_grant(&mut self, unit: usize) -> Option<(String, Vec<Action>)> {
         let zones = &self.units[unit].zones;
-        let candidates: Vec<NodeIx> = [zones.account, zones.region]
-            .into_iter()
-            .flatten()
-            .chain(zones.data_subnets.iter().copied())
-            .chain(zones.namespaces.iter().copied())
+        // Zone grants name the small zones a team owns (a data subnet, a namespace); a grant
+        // on a whole account or region is the rare broad grant that globs stand for.
+        let candidates: Vec<NodeIx> = zones
+            .data_subnets
+            .iter()
+            .chain(zones.namespaces.iter())
+            .copied()
             .collect();
         let zone = *candidates.choose(&mut self.rng)?;
         let action = weighted(
@@ -1340,14 +1342,13 @@ impl Builder {
         Some((self.id(zone).to_owned(), vec![action]))
     }
 
-    /// Returns a grant on the identity's own domain (which covers at least the identity) or,
-    /// one time in twenty-five, on every node.
+    /// Returns a grant on the identity's own domain, which covers at least the identity.
+    ///
+    /// No generated grant names `*`: with one can-assume edge per identity, a single grant on
+    /// every node makes nearly every identity's blast radius the whole model, which is not
+    /// the shape of a real account (where the few administrator roles require MFA).
     fn glob_grant(&mut self, identity: NodeIx) -> (String, Vec<Action>) {
-        let target = if self.rng.random_bool(0.04) {
-            "*".to_owned()
-        } else {
-            format!("{}-*", DOMAINS[self.placements[identity].domain].0)
-        };
+        let target = format!("{}-*", DOMAINS[self.placements[identity].domain].0);
         let action = weighted(
             &mut self.rng,
             &[(Action::Read, 60), (Action::Configure, 40)],
@@ -1369,7 +1370,7 @@ impl Builder {
                 condition.association = true;
                 self.pick_other(unit, identity, |members| &members.iam_roles)
             }
-            IdentitySort::IamRole if self.rng.random_bool(0.6) => {
+            IdentitySort::IamRole if self.rng.random_bool(0.15) => {
                 // A cross-account role, as deployment pipelines use.
                 condition.external_id = self.rng.random_bool(0.2);
                 choose_other(&mut self.rng, &self.all.iam_roles, identity)

@@ -155,35 +155,28 @@ impl Finding {
         self.unknown.push(attribute.into());
         self
     }
-
-    /// The sort key that gives every run the same order: most severe first, then checklist
-    /// order, then the places involved.
-    fn sort_key(
-        &self,
-    ) -> (
-        std::cmp::Reverse<Severity>,
-        usize,
-        &[String],
-        &[String],
-        &str,
-    ) {
-        let rule_order = RULES
-            .iter()
-            .position(|rule| rule.id == self.rule)
-            .unwrap_or(usize::MAX);
-        (
-            std::cmp::Reverse(self.severity),
-            rule_order,
-            &self.nodes,
-            &self.edges,
-            &self.title,
-        )
-    }
 }
 
-/// Sorts findings into their stable report order.
+/// Returns an item's position in the checklist, or `usize::MAX` for an unknown id.
+fn rule_order(rule_id: &str) -> usize {
+    RULES
+        .iter()
+        .position(|rule| rule.id == rule_id)
+        .unwrap_or(usize::MAX)
+}
+
+/// Sorts findings into their stable report order: most severe first, then checklist order,
+/// then the places involved and the title.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    // Two stable sorts, the minor key first, so each finding's checklist position is looked
+    // up once rather than at every comparison.
+    findings.sort_by(|a, b| (&a.nodes, &a.edges, &a.title).cmp(&(&b.nodes, &b.edges, &b.title)));
+    findings.sort_by_cached_key(|finding| {
+        (
+            std::cmp::Reverse(finding.severity),
+            rule_order(finding.rule),
+        )
+    });
 }
 
 /// Returns `Critical` when a node is a crown jewel, and the base severity otherwise.
