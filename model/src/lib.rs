@@ -6,6 +6,7 @@
 //! [`review`].
 
 pub mod document;
+pub mod export;
 pub mod geometry;
 pub mod graph;
 pub mod review;
