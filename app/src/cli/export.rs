@@ -142,3 +142,83 @@ fn permissions_for(path: &Path, temp: &std::fs::File) -> std::io::Result<std::fs
     }
     Ok(permissions)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+
+    const MODEL: &str = "(format: 1, name: \"Export test\", nodes: [(id: \"api\", label: \"API\", \
+                         kind: Service(()))])";
+
+    fn args(dir: &Path) -> ExportArgs {
+        let file = dir.join("model.trustmap.ron");
+        std::fs::write(&file, MODEL).expect("the model is written");
+        ExportArgs {
+            file,
+            pdf: None,
+            svg: None,
+            page_svg: None,
+            png: None,
+            scale: 2.0,
+            dot: None,
+            mermaid: None,
+            page: PageArg::Letter,
+        }
+    }
+
+    #[test]
+    fn writes_every_output_it_is_given() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let out = |name: &str| Some(dir.path().join(name));
+        let args = ExportArgs {
+            pdf: out("page.pdf"),
+            svg: out("diagram.svg"),
+            page_svg: out("page.svg"),
+            png: out("diagram.png"),
+            dot: out("diagram.dot"),
+            mermaid: out("diagram.mmd"),
+            ..args(dir.path())
+        };
+
+        assert_eq!(run(&args)?, Status::Clean);
+
+        let pdf = std::fs::read(dir.path().join("page.pdf"))?;
+        assert!(pdf.starts_with(b"%PDF-"));
+        let png = std::fs::read(dir.path().join("diagram.png"))?;
+        assert!(png.starts_with(b"\x89PNG"));
+        for name in ["diagram.svg", "page.svg"] {
+            assert!(std::fs::read_to_string(dir.path().join(name))?.contains("<svg"));
+        }
+        assert!(std::fs::read_to_string(dir.path().join("diagram.dot"))?.starts_with("digraph"));
+        assert!(std::fs::read_to_string(dir.path().join("diagram.mmd"))?.starts_with("flowchart"));
+        Ok(())
+    }
+
+    #[test]
+    fn rejects_missing_output_bad_scale_and_model() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let plain = args(dir.path());
+        let model: PathBuf = plain.file.clone();
+
+        let none = run(&plain).expect_err("no output is named");
+        assert!(none.to_string().starts_with("name at least one output"));
+
+        let scale = ExportArgs {
+            png: Some(dir.path().join("x.png")),
+            scale: 0.0,
+            ..args(dir.path())
+        };
+        assert!(run(&scale).is_err());
+
+        let onto_model = ExportArgs {
+            pdf: Some(model.clone()),
+            ..args(dir.path())
+        };
+        let err = run(&onto_model).expect_err("the model is not overwritten");
+        assert!(err.to_string().contains("is the model itself"));
+        assert_eq!(std::fs::read_to_string(&model)?, MODEL);
+        Ok(())
+    }
+}

@@ -95,7 +95,11 @@ fn write_member(
             NodeKind::Key(_) | NodeKind::Secret(_) => "note",
             _ => "box",
         };
-        let fill = if node.is_crown_jewel() { "#fef3c7" } else { "white" };
+        let fill = if node.is_crown_jewel() {
+            "#fef3c7"
+        } else {
+            "white"
+        };
         let _ = writeln!(
             out,
             "{indent}{} [label={}, shape={shape}, fillcolor=\"{fill}\"];",
@@ -105,7 +109,11 @@ fn write_member(
         return;
     }
 
-    let _ = writeln!(out, "{indent}subgraph {} {{", quote(&format!("cluster_{ix}")));
+    let _ = writeln!(
+        out,
+        "{indent}subgraph {} {{",
+        quote(&format!("cluster_{ix}"))
+    );
     let _ = writeln!(out, "{indent}  label={};", quote(&node.label));
     let _ = writeln!(out, "{indent}  style=rounded; color=\"#64748b\";");
     if edge_ends[ix] {

@@ -82,8 +82,11 @@ impl Face {
 fn read_advance(data: &[u8], index: u32, ch: char) -> Option<f32> {
     let font = FontRef::from_index(data, index).ok()?;
     let glyph = font.charmap().map(ch)?;
-    let units_per_em =
-        f32::from(font.metrics(Size::unscaled(), LocationRef::default()).units_per_em).max(1.0);
+    let units_per_em = f32::from(
+        font.metrics(Size::unscaled(), LocationRef::default())
+            .units_per_em,
+    )
+    .max(1.0);
     let advance = font
         .glyph_metrics(Size::unscaled(), LocationRef::default())
         .advance_width(glyph)?;
@@ -176,9 +179,7 @@ impl Fonts {
         }
 
         self.missing.insert(ch);
-        let advance = self.faces[REGULAR_FACE]
-            .advance(REPLACEMENT)
-            .unwrap_or(0.6);
+        let advance = self.faces[REGULAR_FACE].advance(REPLACEMENT).unwrap_or(0.6);
         (REGULAR_FACE, advance)
     }
 
@@ -238,7 +239,8 @@ impl Fonts {
         }
 
         // A face loaded earlier for another character may have this one too.
-        let loaded = (BOLD_FACE + 1..self.faces.len()).find(|&ix| self.faces[ix].advance(ch).is_some());
+        let loaded =
+            (BOLD_FACE + 1..self.faces.len()).find(|&ix| self.faces[ix].advance(ch).is_some());
         let face = loaded.or_else(|| self.load_system_face(ch));
         self.fallback.insert(ch, face);
         face
@@ -278,7 +280,13 @@ pub fn system_fonts() -> &'static fontdb::Database {
 }
 
 /// Returns a text shortened with an ellipsis so that it is at most `max_width` wide.
-pub fn ellipsize(fonts: &mut Fonts, text: &str, size: f32, weight: Weight, max_width: f32) -> String {
+pub fn ellipsize(
+    fonts: &mut Fonts,
+    text: &str,
+    size: f32,
+    weight: Weight,
+    max_width: f32,
+) -> String {
     if fonts.width(text, size, weight) <= max_width {
         return text.to_owned();
     }
@@ -411,7 +419,10 @@ mod tests {
     #[test]
     fn ellipsize_keeps_what_fits_and_shortens_the_rest() {
         let mut fonts = Fonts::bundled_only();
-        assert_eq!(ellipsize(&mut fonts, " padded ", 10.0, Weight::Regular, 500.0), " padded ");
+        assert_eq!(
+            ellipsize(&mut fonts, " padded ", 10.0, Weight::Regular, 500.0),
+            " padded "
+        );
         let long = "x".repeat(300);
         let short = ellipsize(&mut fonts, &long, 10.0, Weight::Regular, 100.0);
         assert!(short.ends_with('…'));
@@ -434,7 +445,16 @@ mod tests {
     #[test]
     fn wrap_splits_at_spaces() {
         let mut fonts = Fonts::bundled_only();
-        let lines = wrap(&mut fonts, "payments api gateway", 10.0, Weight::Regular, 70.0, 3);
+        // At 10 units DejaVu Sans gives "payments" 49.8, "api" 15.3, "gateway" 42.8 and a
+        // space 3.2: "payments api" (68.3) and "api gateway" (61.3) are wider than 60.
+        let lines = wrap(
+            &mut fonts,
+            "payments api gateway",
+            10.0,
+            Weight::Regular,
+            60.0,
+            3,
+        );
         assert_eq!(lines, ["payments", "api", "gateway"]);
     }
 }

@@ -92,7 +92,8 @@ impl Icon {
     /// Returns the icon's outline, parsed on first use.
     pub fn outline(self) -> &'static Outline {
         static OUTLINES: OnceLock<Vec<Outline>> = OnceLock::new();
-        let outlines = OUTLINES.get_or_init(|| Self::ALL.iter().map(|icon| parse(icon.source())).collect());
+        let outlines =
+            OUTLINES.get_or_init(|| Self::ALL.iter().map(|icon| parse(icon.source())).collect());
         let ix = Self::ALL.iter().position(|icon| *icon == self).unwrap_or(0);
         &outlines[ix]
     }
@@ -200,13 +201,17 @@ fn convert(path: &usvg::Path) -> IconPath {
                     point.y + (ctrl.y - point.y) * 2.0 / 3.0,
                 );
                 if let Some(subpath) = subpaths.last_mut() {
-                    subpath.points.extend([control(c1), control(c2), end(point)]);
+                    subpath
+                        .points
+                        .extend([control(c1), control(c2), end(point)]);
                 }
                 last = point;
             }
             PathSegment::CubicTo(c1, c2, point) => {
                 if let Some(subpath) = subpaths.last_mut() {
-                    subpath.points.extend([control(c1), control(c2), end(point)]);
+                    subpath
+                        .points
+                        .extend([control(c1), control(c2), end(point)]);
                 }
                 last = point;
             }

@@ -35,7 +35,9 @@ pub enum ExportError {
     #[error("the SVG could not be read for rendering: {0}")]
     Svg(String),
     /// The PNG would be empty or too large to render.
-    #[error("a PNG of {width} by {height} pixels cannot be rendered; choose a scale that gives 1 to {max} pixels a side")]
+    #[error(
+        "a PNG of {width} by {height} pixels cannot be rendered; choose a scale that gives 1 to {max} pixels a side"
+    )]
     PngSize {
         /// Width asked for, in pixels.
         width: f32,

@@ -14,8 +14,8 @@ use sha2::{Digest, Sha256};
 use super::fonts::{self, Fonts, Weight};
 use super::icons::Icon;
 use super::scene::{
-    self, AMBER, CROWN_FILL, Color, Dash, GREEN, INK, MUTED, PURPLE, Primitive, RED, SLATE,
-    Stroke, Transform, WHITE, text_run,
+    self, AMBER, CROWN_FILL, Color, Dash, GREEN, INK, MUTED, PURPLE, Primitive, RED, SLATE, Stroke,
+    Transform, WHITE, text_run,
 };
 use crate::document::{Document, Point, Verdict};
 use crate::geometry::{Diagram, Rect};
@@ -98,6 +98,8 @@ const HEADING: f32 = 9.0;
 const BODY: f32 = 7.0;
 /// Small text size.
 const SMALL: f32 = 6.3;
+/// Text size of the PASS, FAIL and severity marks.
+const MARK_SIZE: f32 = 5.4;
 /// The smallest diagram text painted on the page; smaller labels stay in the tooltips.
 const MIN_DIAGRAM_TEXT: f32 = 2.5;
 /// The largest scale of the diagram on the page.
@@ -142,10 +144,14 @@ pub fn layout(
     page.diagram(doc, diagram, review, diagram_box);
 
     let findings_top = page.checklist(review, right);
-    page.findings(doc, review, Rect {
-        min: Point::new(right.min.x, findings_top + GAP),
-        max: right.max,
-    });
+    page.findings(
+        doc,
+        review,
+        Rect {
+            min: Point::new(right.min.x, findings_top + GAP),
+            max: right.max,
+        },
+    );
 
     Page {
         width,
@@ -196,7 +202,14 @@ impl Painter {
         max_width: f32,
         max_lines: usize,
     ) -> f32 {
-        let lines = fonts::wrap(&mut self.fonts, text, size, Weight::Regular, max_width, max_lines);
+        let lines = fonts::wrap(
+            &mut self.fonts,
+            text,
+            size,
+            Weight::Regular,
+            max_width,
+            max_lines,
+        );
         let mut baseline = baseline;
         for line in lines {
             let run = text_run(
@@ -215,7 +228,14 @@ impl Painter {
 
     fn heading(&mut self, text: &str, left: f32, top: f32, width: f32) -> f32 {
         let baseline = top + HEADING;
-        self.text(text, Point::new(left, baseline), HEADING, Weight::Bold, INK, width);
+        self.text(
+            text,
+            Point::new(left, baseline),
+            HEADING,
+            Weight::Bold,
+            INK,
+            width,
+        );
         self.out.push(Primitive::Polyline {
             points: vec![
                 Point::new(left, baseline + 3.0),
@@ -228,7 +248,7 @@ impl Painter {
 
     /// A small filled label such as PASS or HIGH; returns its width.
     fn mark(&mut self, text: &str, left: f32, baseline: f32, width: f32, fill: Color) -> f32 {
-        let size = 5.4;
+        let size = MARK_SIZE;
         self.out.push(Primitive::Rect {
             rect: Rect {
                 min: Point::new(left, baseline - BODY + 0.6),
@@ -239,7 +259,14 @@ impl Painter {
         });
         let text_width = self.fonts.width(text, size, Weight::Bold);
         let x = left + (width - text_width).max(0.0) / 2.0;
-        self.text(text, Point::new(x, baseline - 0.6), size, Weight::Bold, WHITE, width);
+        self.text(
+            text,
+            Point::new(x, baseline - 0.6),
+            size,
+            Weight::Bold,
+            WHITE,
+            width,
+        );
         width
     }
 
@@ -350,7 +377,14 @@ impl Painter {
         let line = BODY * 1.3;
         let mut lines = Vec::new();
         for (_, answer) in &answers {
-            let wrapped = fonts::wrap(&mut self.fonts, answer, BODY, Weight::Regular, width - 18.0, 2);
+            let wrapped = fonts::wrap(
+                &mut self.fonts,
+                answer,
+                BODY,
+                Weight::Regular,
+                width - 18.0,
+                2,
+            );
             lines.push(wrapped.len());
         }
         let height = HEADING + 3.0 + BODY + 4.0 + lines.iter().sum::<usize>() as f32 * line + 4.0;
@@ -358,8 +392,23 @@ impl Painter {
 
         let mut baseline = self.heading("Review questions", column.min.x, top, width);
         for (label, answer) in &answers {
-            self.text(label, Point::new(column.min.x, baseline), BODY, Weight::Bold, INK, 18.0);
-            baseline = self.paragraph(answer, column.min.x + 18.0, baseline, BODY, INK, width - 18.0, 2);
+            self.text(
+                label,
+                Point::new(column.min.x, baseline),
+                BODY,
+                Weight::Bold,
+                INK,
+                18.0,
+            );
+            baseline = self.paragraph(
+                answer,
+                column.min.x + 18.0,
+                baseline,
+                BODY,
+                INK,
+                width - 18.0,
+                2,
+            );
         }
         top
     }
@@ -372,7 +421,10 @@ impl Painter {
             .map(|icon| (icon.name().to_owned(), Sample::Icon(*icon)))
             .collect();
         items.extend([
-            ("authenticated flow".to_owned(), Sample::Line(Stroke::solid(SLATE, 1.2))),
+            (
+                "authenticated flow".to_owned(),
+                Sample::Line(Stroke::solid(SLATE, 1.2)),
+            ),
             (
                 "unauthenticated or unknown flow".to_owned(),
                 Sample::Line(Stroke {
@@ -439,7 +491,14 @@ impl Painter {
                 }),
             }
             let room = column.max.x - x - sample_width;
-            self.text(&name, Point::new(x + sample_width, baseline), SMALL, Weight::Regular, INK, room);
+            self.text(
+                &name,
+                Point::new(x + sample_width, baseline),
+                SMALL,
+                Weight::Regular,
+                INK,
+                room,
+            );
         }
         top
     }
@@ -448,7 +507,19 @@ impl Painter {
     fn checklist(&mut self, review: &Review, column: Rect) -> f32 {
         let width = column.width();
         let mut baseline = self.heading("Checklist", column.min.x, column.min.y, width);
-        let mark_width = 26.0;
+        let mark_width = [
+            ItemState::Pass,
+            ItemState::Fail,
+            ItemState::Manual,
+            ItemState::NotApplicable,
+        ]
+        .into_iter()
+        .map(|state| {
+            self.fonts
+                .width(state_mark(state).0, MARK_SIZE, Weight::Bold)
+        })
+        .fold(0.0, f32::max)
+            + 4.0;
         let id_width = review
             .checklist
             .iter()
@@ -479,7 +550,14 @@ impl Painter {
                 let (mark, fill) = state_mark(item.state);
                 let mut x = column.min.x;
                 x += self.mark(mark, x, baseline, mark_width, fill) + 4.0;
-                self.text(item.id, Point::new(x, baseline), BODY, Weight::Bold, INK, id_width);
+                self.text(
+                    item.id,
+                    Point::new(x, baseline),
+                    BODY,
+                    Weight::Bold,
+                    INK,
+                    id_width,
+                );
                 x += id_width;
 
                 let rest = column.max.x - x;
@@ -491,10 +569,28 @@ impl Painter {
                     }
                     None => 0.0,
                 };
-                let title_room = rest - if detail.is_some() { detail_width + 4.0 } else { 0.0 };
-                self.text(item.title, Point::new(x, baseline), BODY, Weight::Regular, INK, title_room);
+                let title_room = rest
+                    - if detail.is_some() {
+                        detail_width + 4.0
+                    } else {
+                        0.0
+                    };
+                self.text(
+                    item.title,
+                    Point::new(x, baseline),
+                    BODY,
+                    Weight::Regular,
+                    INK,
+                    title_room,
+                );
                 if let Some(detail) = detail {
-                    let shown = fonts::ellipsize(&mut self.fonts, &detail, SMALL, Weight::Regular, detail_width);
+                    let shown = fonts::ellipsize(
+                        &mut self.fonts,
+                        &detail,
+                        SMALL,
+                        Weight::Regular,
+                        detail_width,
+                    );
                     let shown_width = self.fonts.width(&shown, SMALL, Weight::Regular);
                     self.text(
                         &shown,
@@ -540,7 +636,14 @@ impl Painter {
         let more_line = line + 2.0;
         for (ix, finding) in shown.iter().enumerate() {
             let title = format!("{} {}", finding.rule, finding.title);
-            let lines = fonts::wrap(&mut self.fonts, &title, BODY, Weight::Regular, text_width, 2);
+            let lines = fonts::wrap(
+                &mut self.fonts,
+                &title,
+                BODY,
+                Weight::Regular,
+                text_width,
+                2,
+            );
             let height = lines.len() as f32 * line + SMALL * 1.3 + 2.0;
             let last = ix + 1 == shown.len();
             let needed = height + if last { 0.0 } else { more_line };
@@ -550,7 +653,14 @@ impl Painter {
                     "and {more} more finding{} (the full list: trustmap review)",
                     if more == 1 { "" } else { "s" }
                 );
-                self.text(&text, Point::new(area.min.x, baseline), BODY, Weight::Regular, MUTED, width);
+                self.text(
+                    &text,
+                    Point::new(area.min.x, baseline),
+                    BODY,
+                    Weight::Regular,
+                    MUTED,
+                    width,
+                );
                 return;
             }
 
@@ -737,7 +847,10 @@ mod tests {
         for primitive in &page.primitives {
             if let Primitive::Text(run) = primitive {
                 assert!(run.origin.x >= MARGIN - 0.01, "{run:?}");
-                assert!(run.origin.x + run.width <= page.width - MARGIN + 0.01, "{run:?}");
+                assert!(
+                    run.origin.x + run.width <= page.width - MARGIN + 0.01,
+                    "{run:?}"
+                );
                 assert!(run.origin.y <= page.height - MARGIN + 0.01, "{run:?}");
             }
         }

@@ -24,10 +24,13 @@ use crate::geometry::Rect;
 /// Writes the page as a one-page PDF.
 ///
 /// Characters that no font has print as U+FFFD; [`Page::missing_characters`] lists them
-/// and each is logged as a warning.
+/// so the caller can warn about them, and each is logged.
 pub fn write(page: &Page) -> Result<Vec<u8>, ExportError> {
     for ch in page.missing_characters() {
-        log::warn!("no font has the character {ch:?} (U+{:04X}); it prints as U+FFFD", u32::from(*ch));
+        log::info!(
+            "no font has the character {ch:?} (U+{:04X}); it prints as U+FFFD",
+            u32::from(*ch)
+        );
     }
 
     let mut doc = PdfDocument::new(&page.title);
@@ -49,11 +52,7 @@ pub fn write(page: &Page) -> Result<Vec<u8>, ExportError> {
         painter.paint(primitive, &mut ops);
     }
 
-    let pdf_page = PdfPage::new(
-        Mm::from(Pt(page.width)),
-        Mm::from(Pt(page.height)),
-        ops,
-    );
+    let pdf_page = PdfPage::new(Mm::from(Pt(page.width)), Mm::from(Pt(page.height)), ops);
     let options = PdfSaveOptions {
         subset_fonts: true,
         ..PdfSaveOptions::default()
@@ -91,7 +90,11 @@ fn add_fonts(
                 face.data.to_vec()
             }
         };
-        let index = if bytes.len() == face.data.len() { face.index as usize } else { 0 };
+        let index = if bytes.len() == face.data.len() {
+            face.index as usize
+        } else {
+            0
+        };
         let mut warnings = Vec::new();
         let parsed = ParsedFont::from_bytes(&bytes, index, &mut warnings)
             .ok_or_else(|| ExportError::Font(face.family.clone()))?;
@@ -119,12 +122,19 @@ fn subset(data: &[u8], index: u32, chars: &BTreeSet<char>) -> Result<Vec<u8>, St
     let ids: Vec<u16> = std::iter::once(0).chain(glyphs).collect();
 
     let scope = ReadScope::new(data);
-    let file = scope.read::<FontData<'_>>().map_err(|err| err.to_string())?;
+    let file = scope
+        .read::<FontData<'_>>()
+        .map_err(|err| err.to_string())?;
     let provider = file
         .table_provider(index as usize)
         .map_err(|err| err.to_string())?;
-    allsorts::subset::subset(&provider, &ids, &SubsetProfile::Minimal, CmapTarget::Unicode)
-        .map_err(|err| err.to_string())
+    allsorts::subset::subset(
+        &provider,
+        &ids,
+        &SubsetProfile::Minimal,
+        CmapTarget::Unicode,
+    )
+    .map_err(|err| err.to_string())
 }
 
 /// Turns primitives into PDF operators.
@@ -171,7 +181,10 @@ impl OpsPainter<'_> {
                 set_stroke(*stroke, ops);
                 ops.push(Op::DrawLine {
                     line: Line {
-                        points: points.iter().map(|point| self.line_point(*point, false)).collect(),
+                        points: points
+                            .iter()
+                            .map(|point| self.line_point(*point, false))
+                            .collect(),
                         is_closed: false,
                     },
                 });
@@ -196,7 +209,9 @@ impl OpsPainter<'_> {
             (None, None) => return,
         };
         if let Some(fill) = fill {
-            ops.push(Op::SetFillColor { col: pdf_color(fill) });
+            ops.push(Op::SetFillColor {
+                col: pdf_color(fill),
+            });
         }
         if let Some(stroke) = stroke {
             set_stroke(stroke, ops);
@@ -204,7 +219,10 @@ impl OpsPainter<'_> {
         ops.push(Op::DrawPolygon {
             polygon: Polygon {
                 rings: vec![PolygonRing {
-                    points: points.iter().map(|point| self.line_point(*point, false)).collect(),
+                    points: points
+                        .iter()
+                        .map(|point| self.line_point(*point, false))
+                        .collect(),
                 }],
                 mode,
                 winding_order: WindingOrder::NonZero,
@@ -241,7 +259,8 @@ impl OpsPainter<'_> {
 
     fn icon(&self, icon: Icon, rect: Rect, color: Color, ops: &mut Vec<Op>) {
         let scale = rect.width() / ICON_SIZE;
-        let place = |point: Point| Point::new(rect.min.x + point.x * scale, rect.min.y + point.y * scale);
+        let place =
+            |point: Point| Point::new(rect.min.x + point.x * scale, rect.min.y + point.y * scale);
         for path in &icon.outline().paths {
             set_stroke(Stroke::solid(color, path.stroke_width * scale), ops);
             for subpath in &path.subpaths {

@@ -41,11 +41,12 @@ pub fn render(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
     }
 
     let (pixels_wide, pixels_high) = (width.ceil() as u32, height.ceil() as u32);
-    let mut pixmap = tiny_skia::Pixmap::new(pixels_wide, pixels_high).ok_or(ExportError::PngSize {
-        width,
-        height,
-        max: MAX_SIDE,
-    })?;
+    let mut pixmap =
+        tiny_skia::Pixmap::new(pixels_wide, pixels_high).ok_or(ExportError::PngSize {
+            width,
+            height,
+            max: MAX_SIDE,
+        })?;
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(
         &tree,

@@ -201,7 +201,10 @@ pub fn display_order(text: &str) -> String {
     }
     bidi.paragraphs
         .iter()
-        .map(|paragraph| bidi.reorder_line(paragraph, paragraph.range.clone()).into_owned())
+        .map(|paragraph| {
+            bidi.reorder_line(paragraph, paragraph.range.clone())
+                .into_owned()
+        })
         .collect()
 }
 
@@ -226,7 +229,10 @@ impl Transform {
 
     /// Maps a point.
     pub fn point(self, point: Point) -> Point {
-        Point::new(point.x * self.scale + self.dx, point.y * self.scale + self.dy)
+        Point::new(
+            point.x * self.scale + self.dx,
+            point.y * self.scale + self.dy,
+        )
     }
 
     /// Maps a rectangle.
@@ -295,9 +301,9 @@ pub fn bounds(primitives: &[Primitive]) -> Option<Rect> {
                 add(rect.expand(stroke.map_or(0.0, |stroke| stroke.width / 2.0)));
             }
             Primitive::Polyline { points, stroke } => {
-                points
-                    .iter()
-                    .for_each(|point| add(Rect::from_min_size(*point, 0.0, 0.0).expand(stroke.width)));
+                points.iter().for_each(|point| {
+                    add(Rect::from_min_size(*point, 0.0, 0.0).expand(stroke.width))
+                });
             }
             Primitive::Polygon { points, .. } => {
                 points
@@ -512,7 +518,13 @@ fn paint_edge(
     });
 
     if !caption.trim().is_empty() {
-        let caption = fonts::ellipsize(fonts, &caption, EDGE_LABEL_SIZE, Weight::Regular, EDGE_LABEL_WIDTH);
+        let caption = fonts::ellipsize(
+            fonts,
+            &caption,
+            EDGE_LABEL_SIZE,
+            Weight::Regular,
+            EDGE_LABEL_WIDTH,
+        );
         let width = fonts.width(&caption, EDGE_LABEL_SIZE, Weight::Regular);
         let anchor = midpoint(&shape.route).unwrap_or(shape.label_anchor);
         let origin = Point::new(anchor.x - width / 2.0, anchor.y + EDGE_LABEL_SIZE * 0.35);
@@ -628,7 +640,12 @@ fn paint_node_text(
     let room = rect.height() - 2.0;
     let with_technology =
         !node.technology.is_empty() && room >= line_height + TECHNOLOGY_SIZE * 1.4 + 4.0;
-    let label_room = room - if with_technology { TECHNOLOGY_SIZE * 1.4 } else { 0.0 };
+    let label_room = room
+        - if with_technology {
+            TECHNOLOGY_SIZE * 1.4
+        } else {
+            0.0
+        };
     let max_lines = ((label_room / line_height).floor() as usize).clamp(0, 3);
     if max_lines == 0 {
         return;
@@ -721,13 +738,21 @@ mod tests {
     #[test]
     fn transform_scales_text_and_drops_what_is_too_small() {
         let mut fonts = Fonts::bundled_only();
-        let run = text_run(&mut fonts, "x", Point::new(10.0, 20.0), 10.0, Weight::Regular, INK);
+        let run = text_run(
+            &mut fonts,
+            "x",
+            Point::new(10.0, 20.0),
+            10.0,
+            Weight::Regular,
+            INK,
+        );
         let half = Transform {
             scale: 0.5,
             dx: 1.0,
             dy: 2.0,
         };
-        let Some(Primitive::Text(scaled)) = half.primitive(&Primitive::Text(run.clone()), 1.0) else {
+        let Some(Primitive::Text(scaled)) = half.primitive(&Primitive::Text(run.clone()), 1.0)
+        else {
             panic!("the text is kept");
         };
         assert_eq!(scaled.origin, Point::new(6.0, 12.0));
