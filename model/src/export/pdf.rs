@@ -230,31 +230,30 @@ impl OpsPainter<'_> {
         });
     }
 
+    /// Paints a run as one text object: each span switches the face and continues where
+    /// the previous one stopped, because the embedded widths are the advances it was
+    /// measured with.
     fn text(&self, run: &TextRun, ops: &mut Vec<Op>) {
         ops.push(Op::SetFillColor {
             col: pdf_color(run.color),
+        });
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetTextCursor {
+            pos: self.point(run.origin),
         });
         for span in &run.spans {
             let Some(font) = self.fonts.get(&span.face) else {
                 continue;
             };
-            let origin = self.point(Point::new(
-                run.origin.x + span.offset * run.size,
-                run.origin.y,
-            ));
-            ops.extend([
-                Op::StartTextSection,
-                Op::SetTextCursor { pos: origin },
-                Op::SetFont {
-                    font: PdfFontHandle::External(font.clone()),
-                    size: Pt(run.size),
-                },
-                Op::ShowText {
-                    items: vec![TextItem::Text(span.text.clone())],
-                },
-                Op::EndTextSection,
-            ]);
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font.clone()),
+                size: Pt(run.size),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(span.text.clone())],
+            });
         }
+        ops.push(Op::EndTextSection);
     }
 
     fn icon(&self, icon: Icon, rect: Rect, color: Color, ops: &mut Vec<Op>) {
