@@ -7,6 +7,7 @@
 
 pub mod document;
 pub mod edit;
+pub mod export;
 pub mod generate;
 pub mod geometry;
 pub mod graph;

@@ -5,6 +5,7 @@
 //! threshold, 2 for bad input or usage.
 
 mod blast_radius;
+mod export;
 #[cfg(test)]
 mod fixture;
 mod import;
@@ -47,11 +48,12 @@ enum Command {
     Review(ReviewArgs),
     /// Show what a compromised identity reaches, or rank every identity by blast radius.
     BlastRadius(BlastRadiusArgs),
+    /// Export the one-page blueprint PDF, SVG, PNG, Graphviz DOT, Mermaid or Open Threat
+    /// Model JSON.
+    Export(ExportArgs),
     /// Convert another tool's model into a Trustmap model. A Threat Dragon file with
     /// several diagrams becomes one model with one zone per diagram.
     Import(ImportArgs),
-    /// Write a model in another tool's format.
-    Export(ExportArgs),
     /// Write a new model from a bundled template.
     New(NewArgs),
     /// List the bundled templates.
@@ -134,6 +136,58 @@ enum TableFormat {
     Json,
 }
 
+/// Arguments of `trustmap export`.
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// The model: a `.trustmap.ron` file, or another tool's file (imported first).
+    file: PathBuf,
+
+    /// Write the one-page blueprint as PDF.
+    #[arg(long, value_name = "P")]
+    pdf: Option<PathBuf>,
+
+    /// Write the diagram as SVG.
+    #[arg(long, value_name = "S")]
+    svg: Option<PathBuf>,
+
+    /// Write the one-page blueprint as SVG.
+    #[arg(long, value_name = "S")]
+    page_svg: Option<PathBuf>,
+
+    /// Write the diagram as PNG.
+    #[arg(long, value_name = "G")]
+    png: Option<PathBuf>,
+
+    /// Pixels of the PNG per unit of the diagram.
+    #[arg(long, value_name = "X", default_value_t = 2.0)]
+    scale: f32,
+
+    /// Write the diagram as Graphviz DOT.
+    #[arg(long, value_name = "D")]
+    dot: Option<PathBuf>,
+
+    /// Write the diagram as a Mermaid flowchart.
+    #[arg(long, value_name = "M")]
+    mermaid: Option<PathBuf>,
+
+    /// Write the model as Open Threat Model JSON.
+    #[arg(long, value_name = "O")]
+    otm: Option<PathBuf>,
+
+    /// Paper size of the blueprint, landscape.
+    #[arg(long, value_enum, default_value_t = PageArg::A4)]
+    page: PageArg,
+}
+
+/// Paper sizes as the command line spells them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum PageArg {
+    /// ISO A4.
+    A4,
+    /// US Letter.
+    Letter,
+}
+
 /// Arguments of `trustmap import`.
 #[derive(Debug, Args)]
 struct ImportArgs {
@@ -151,17 +205,6 @@ struct ImportArgs {
     /// Overwrite OUT if it exists.
     #[arg(long, requires = "output")]
     force: bool,
-}
-
-/// Arguments of `trustmap export`.
-#[derive(Debug, Args)]
-struct ExportArgs {
-    /// The model: a `.trustmap.ron` file, or another tool's file (imported first).
-    file: PathBuf,
-
-    /// Write the model as Open Threat Model JSON to this file.
-    #[arg(long, value_name = "OUT")]
-    otm: PathBuf,
 }
 
 /// Arguments of `trustmap new`.
@@ -194,12 +237,8 @@ pub fn run(cli: Cli) -> Result<Status> {
     match (cli.command, cli.file) {
         (Some(Command::Review(args)), _) => review::run(&args),
         (Some(Command::BlastRadius(args)), _) => blast_radius::run(&args),
+        (Some(Command::Export(args)), _) => export::run(&args),
         (Some(Command::Import(args)), _) => import::run(&args),
-        (Some(Command::Export(args)), _) => {
-            let model = input::read_model(&args.file)?;
-            otm_export::write_otm(&model.document, &args.otm)?;
-            Ok(Status::Clean)
-        }
         (Some(Command::New(args)), _) => new::run(&args),
         (Some(Command::Templates), _) => templates::run(),
         (None, Some(file)) => bail!(
