@@ -520,6 +520,33 @@ fn import_threagile_stub_writes_model_and_report() {
 }
 
 #[test]
+fn import_of_other_tool_as_threagile_exits_2() {
+    let file = "tests/fixtures/threat-dragon/v2-new-model.json";
+    let output = trustmap(&["import", file, "--from", "threagile"]);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        stderr(&output).trim(),
+        format!("error: {file} is not a Threagile model: it has no `technical_assets`")
+    );
+}
+
+#[test]
+fn import_yaml_error_printed_once() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let text = "title: T\ntechnical_assets:\n  A:\n    id: *nowhere\n";
+    std::fs::write(dir.path().join("t.yaml"), text).expect("the file is written");
+    let output = trustmap_in(dir.path(), &["import", "t.yaml", "--from", "threagile"]);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: t.yaml:4:9: invalid YAML: unknown anchor"
+    );
+}
+
+#[test]
 fn import_with_explicit_format_writes_file() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out = dir.path().join("stub.trustmap.ron");
