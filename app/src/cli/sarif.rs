@@ -191,6 +191,8 @@ struct DeclarationLines {
 impl DeclarationLines {
     /// Indexes the text of a model that loaded as `document`.
     fn new(source: &str, document: &Document) -> Self {
+        // The loader skips a leading byte order mark, and so does the locator here.
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         let node_paths = (0..document.nodes.len()).map(|i| id_path("nodes", i));
         let edge_paths = (0..document.edges.len()).map(|j| id_path("edges", j));
         let paths: Vec<Path> = node_paths.chain(edge_paths).collect();
