@@ -21,6 +21,7 @@ use crate::document::{
 use crate::import::{
     IdAllocator, Import, ImportError, ImportReport, layered_layout, slug, strip_html, yaml,
 };
+use crate::load::validate::endpoint_error;
 
 use input::{Link, Model, TechnicalAsset, TrustBoundary};
 use tables::{DataAssetClasses, KindChoice};
@@ -473,6 +474,16 @@ impl<'m> Builder<'m> {
             return;
         };
         let source_ix = self.assets[asset.id.as_str()];
+        let flow_kind = EdgeKind::Flow(Flow::default());
+        let (source, target_node) = (
+            &self.document.nodes[source_ix],
+            &self.document.nodes[target_ix],
+        );
+        if let Some(problem) = endpoint_error(&flow_kind, source, Some(target_node)) {
+            self.report
+                .left_out(&link_id, format!("is not imported: {problem}"));
+            return;
+        }
         let target = self
             .model
             .technical_assets
