@@ -611,6 +611,39 @@ fn blast_radius_unknown_identity_lists_near_matches() {
 }
 
 #[test]
+fn blast_radius_of_external_names_its_sort() {
+    let dir = open_flow_dir();
+    let output = trustmap_in(
+        dir.path(),
+        &["blast-radius", MODEL_FILE, "--identity", "internet"],
+    );
+
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        format!(
+            "error: internet in {MODEL_FILE} is the Internet, not an identity or workforce user"
+        )
+    );
+}
+
+#[test]
+fn review_log_names_worst_severity() {
+    let dir = open_flow_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_trustmap"))
+        .args(["review", MODEL_FILE])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "debug")
+        .output()
+        .expect("the trustmap binary runs");
+
+    let log = stderr(&output);
+    assert!(log.contains("worst high"), "{log}");
+    assert!(!log.contains("Some("), "{log}");
+}
+
+#[test]
 fn blast_radius_of_non_identity_exits_2() {
     let dir = open_flow_dir();
     let output = trustmap_in(
