@@ -354,11 +354,9 @@ fn review_sarif_result_points_at_model() {
     let line = location["physicalLocation"]["region"]["startLine"]
         .as_u64()
         .expect("a start line") as usize;
+    // ID-1 is a finding on the flow, so it points at the flow, not at its caller `internet`.
     let declared = OPEN_FLOW.lines().nth(line - 1).unwrap_or_default();
-    assert!(
-        declared.trim_start().starts_with("id: "),
-        "line {line}: {declared}"
-    );
+    assert_eq!(declared.trim(), "id: \"internet-to-api\",", "line {line}");
 
     let logical: Vec<&Value> = location["logicalLocations"]
         .as_array()
@@ -389,6 +387,48 @@ fn review_sarif_fingerprints_are_stable() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), first.len(), "two results share a fingerprint");
+}
+
+/// Returns the id that a line of a saved model declares, if it is an `id: "..",` line.
+fn declared_id(line: &str) -> Option<&str> {
+    line.trim().strip_prefix("id: \"")?.strip_suffix("\",")
+}
+
+#[test]
+fn review_sarif_of_large_model_points_at_ids() {
+    // Each of the many findings is placed through one index of the declarations, not by
+    // rescanning the file, and at its first edge if it has one. The model is kept at 2,000
+    // nodes so that the debug build runs it in seconds.
+    let config = trustmap_model::generate::GeneratorConfig::new(2_000, 7);
+    let document = trustmap_model::generate::generate(&config);
+    let text = trustmap_model::load::to_ron(&document);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(dir.path().join("big.trustmap.ron"), &text).expect("the model is written");
+
+    let output = trustmap_in(
+        dir.path(),
+        &["review", "big.trustmap.ron", "--format", "sarif"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let log = json_stdout(&output);
+    let results = log["runs"][0]["results"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(results.len() > 100, "only {} results", results.len());
+
+    let lines: Vec<&str> = text.lines().collect();
+    for result in &results {
+        let location = &result["locations"][0];
+        let Some(line) = location["physicalLocation"]["region"]["startLine"].as_u64() else {
+            continue;
+        };
+        let declared = declared_id(lines[line as usize - 1]);
+        let expected = result["properties"]["edges"][0]
+            .as_str()
+            .or_else(|| location["logicalLocations"][0]["fullyQualifiedName"].as_str());
+        assert_eq!(declared, expected, "{result}");
+    }
 }
 
 #[test]
@@ -480,6 +520,33 @@ fn import_threagile_stub_writes_model_and_report() {
 }
 
 #[test]
+fn import_of_other_tool_as_threagile_exits_2() {
+    let file = "tests/fixtures/threat-dragon/v2-new-model.json";
+    let output = trustmap(&["import", file, "--from", "threagile"]);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert_eq!(
+        stderr(&output).trim(),
+        format!("error: {file} is not a Threagile model: it has no `technical_assets`")
+    );
+}
+
+#[test]
+fn import_yaml_error_printed_once() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let text = "title: T\ntechnical_assets:\n  A:\n    id: *nowhere\n";
+    std::fs::write(dir.path().join("t.yaml"), text).expect("the file is written");
+    let output = trustmap_in(dir.path(), &["import", "t.yaml", "--from", "threagile"]);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: t.yaml:4:9: invalid YAML: unknown anchor"
+    );
+}
+
+#[test]
 fn import_with_explicit_format_writes_file() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let out = dir.path().join("stub.trustmap.ron");
@@ -541,6 +608,39 @@ fn blast_radius_unknown_identity_lists_near_matches() {
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert!(message.contains("did you mean payments-role"), "{message}");
+}
+
+#[test]
+fn blast_radius_of_external_names_its_sort() {
+    let dir = open_flow_dir();
+    let output = trustmap_in(
+        dir.path(),
+        &["blast-radius", MODEL_FILE, "--identity", "internet"],
+    );
+
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        format!(
+            "error: internet in {MODEL_FILE} is the Internet, not an identity or workforce user"
+        )
+    );
+}
+
+#[test]
+fn review_log_names_worst_severity() {
+    let dir = open_flow_dir();
+    let output = Command::new(env!("CARGO_BIN_EXE_trustmap"))
+        .args(["review", MODEL_FILE])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .env("RUST_LOG", "debug")
+        .output()
+        .expect("the trustmap binary runs");
+
+    let log = stderr(&output);
+    assert!(log.contains("worst high"), "{log}");
+    assert!(!log.contains("Some("), "{log}");
 }
 
 #[test]

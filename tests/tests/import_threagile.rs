@@ -441,18 +441,20 @@ fn reject_invalid_yaml_with_position() {
         .expect_err("invalid YAML");
 
     let ImportError::Yaml {
-        source: YamlError::Syntax { location, .. },
+        error: YamlError::Syntax { location, .. },
         ..
     } = &error
     else {
         panic!("unexpected error: {error}");
     };
-    assert!(location.line().is_some(), "{error}");
+    let line = location.line().expect("a line");
+    let column = location.column().expect("a column");
+    let message = error.to_string();
+    let prefix = format!("bad.yaml:{line}:{column}: invalid YAML: ");
+    assert!(message.starts_with(&prefix), "{message}");
     assert!(
-        error
-            .to_string()
-            .starts_with("bad.yaml: invalid YAML at line"),
-        "{error}"
+        !message.contains(" at line {line} column {column}"),
+        "{message}"
     );
 }
 

@@ -248,7 +248,7 @@ fn syntax_and_type_errors() {
             kind: LoadErrorKind::MissingField,
             field: "nodes[0].label",
             value: None,
-            message: "A node is missing the required field \"label\" at nodes[0]",
+            message: "a node is missing the required field \"label\" at nodes[0]",
         },
         Case {
             body: "    nodes: [(id: \"a\", label: \"A\", kind: Key(rotation: Sometimes))],",

@@ -54,8 +54,8 @@ fn resolve_identity(graph: &Graph<'_>, id: &str, file: &str) -> Result<NodeIx> {
             return Ok(ix);
         }
         bail!(
-            "{id} in {file} is a {}, not an identity or workforce user",
-            graph.node(ix).kind.name()
+            "{id} in {file} is {}, not an identity or workforce user",
+            trustmap_model::load::validate::describe_kind(graph.node(ix))
         );
     }
 

@@ -16,9 +16,9 @@ pub fn run(args: &ReviewArgs) -> Result<Status> {
 
     let review = trustmap_model::review(&model.document);
     log::info!(
-        "reviewed {file}: {} findings, worst {:?}",
+        "reviewed {file}: {} findings, worst {}",
         review.findings.len(),
-        review.worst_severity()
+        review.worst_severity().map_or("none", Severity::name)
     );
 
     let mut out = BufWriter::new(io::stdout().lock());

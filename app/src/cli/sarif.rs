@@ -1,8 +1,9 @@
 //! The SARIF 2.1.0 report of a review, for code-scanning tools in CI.
 //!
 //! The run's rules are the whole checklist, so a result's `ruleIndex` is the item's position
-//! in the checklist. Each result points at the model file, and at the line that declares its
-//! first node or edge when the file is a `.trustmap.ron` model. It names its nodes as logical
+//! in the checklist. Each result points at the model file, and, when the file is a
+//! `.trustmap.ron` model, at the line that declares its first edge, or its first node when
+//! it has no edge. It names its nodes as logical
 //! locations and carries the evidence path as a code flow. Its fingerprint stays the same
 //! from run to run while the finding does.
 
@@ -11,6 +12,7 @@ use std::hash::Hasher as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
+use trustmap_model::load::locate::{self, LineIndex, Path};
 use trustmap_model::review::{Finding, RULES, Review, Rule};
 use trustmap_model::{Document, Severity};
 
@@ -173,18 +175,70 @@ struct ThreadFlowLocation {
 struct Artifact<'a> {
     /// The file as given on the command line, as a URI reference.
     uri: String,
-    /// The file's text when it is a `.trustmap.ron` model, for line numbers.
-    source: Option<&'a str>,
+    /// The declaration lines of the file's nodes and edges when it is a `.trustmap.ron` model.
+    lines: Option<DeclarationLines>,
     document: &'a Document,
 }
 
+/// The 1-based line of the `id` value of each node and edge in a `.trustmap.ron` model,
+/// found in one walk over the text.
+#[derive(Debug, Default)]
+struct DeclarationLines {
+    nodes: HashMap<String, usize>,
+    edges: HashMap<String, usize>,
+}
+
+impl DeclarationLines {
+    /// Indexes the text of a model that loaded as `document`.
+    fn new(source: &str, document: &Document) -> Self {
+        // The loader skips a leading byte order mark, and so does the locator here.
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+        let node_paths = (0..document.nodes.len()).map(|i| id_path("nodes", i));
+        let edge_paths = (0..document.edges.len()).map(|j| id_path("edges", j));
+        let paths: Vec<Path> = node_paths.chain(edge_paths).collect();
+        let offsets = locate::locate_all(source, &paths);
+        let index = LineIndex::new(source);
+        let mut lines = offsets.iter().map(|&offset| index.position(offset).line);
+
+        let nodes = document
+            .nodes
+            .iter()
+            .zip(lines.by_ref())
+            .map(|(node, line)| (node.id.clone(), line))
+            .collect();
+        let edges = document
+            .edges
+            .iter()
+            .zip(lines)
+            .map(|(edge, line)| (edge.id.clone(), line))
+            .collect();
+        Self { nodes, edges }
+    }
+}
+
+/// Returns the path of the `id` field of the `index`th element of a list such as `nodes`.
+fn id_path(list: &str, index: usize) -> Path {
+    Path::root().field(list).index(index).field("id")
+}
+
+/// The ids of a finding that its location points at, in order of preference.
+struct Declared<'a> {
+    edges: &'a [String],
+    nodes: &'a [String],
+}
+
 impl Artifact<'_> {
-    /// Returns a location in the model file at the declaration of the first of these ids that
-    /// is declared on a line of its own, naming the nodes among `nodes` as logical locations.
-    fn location(&self, declared: &[&String], nodes: &[String]) -> Location {
-        let line = self
-            .source
-            .and_then(|source| declared.iter().find_map(|id| declaration_line(source, id)));
+    /// Returns a location in the model file at the declaration of the first of the `declared`
+    /// edges, or of the first declared node when there is no edge, naming the nodes among
+    /// `nodes` as logical locations.
+    fn location(&self, declared: &Declared<'_>, nodes: &[String]) -> Location {
+        let line = self.lines.as_ref().and_then(|lines| {
+            match (declared.edges.first(), declared.nodes.first()) {
+                (Some(edge), _) => lines.edges.get(edge).copied(),
+                (None, Some(node)) => lines.nodes.get(node).copied(),
+                (None, None) => None,
+            }
+        });
         Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
@@ -220,7 +274,7 @@ pub fn write_review(
 ) -> io::Result<()> {
     let artifact = Artifact {
         uri: uri_reference(file),
-        source,
+        lines: source.map(|source| DeclarationLines::new(source, document)),
         document,
     };
     let log = Log {
@@ -295,7 +349,10 @@ fn result<'a>(
     finding: &'a Finding,
     fingerprint: String,
 ) -> SarifResult<'a> {
-    let declared: Vec<&String> = finding.nodes.iter().chain(&finding.edges).collect();
+    let declared = Declared {
+        edges: &finding.edges,
+        nodes: &finding.nodes,
+    };
     let location = artifact.location(&declared, &finding.nodes);
 
     let code_flows = if finding.evidence.is_empty() {
@@ -304,8 +361,15 @@ fn result<'a>(
         let locations = finding
             .evidence
             .iter()
-            .map(|id| ThreadFlowLocation {
-                location: artifact.location(&[id], std::slice::from_ref(id)),
+            .map(|id| {
+                let step = std::slice::from_ref(id);
+                let declared = Declared {
+                    edges: &[],
+                    nodes: step,
+                };
+                ThreadFlowLocation {
+                    location: artifact.location(&declared, step),
+                }
             })
             .collect();
         vec![CodeFlow {
@@ -370,27 +434,6 @@ fn fingerprint(finding: &Finding, occurrence: usize) -> String {
     format!("{:016x}", hasher.finish())
 }
 
-/// Returns the 1-based line on which a `.trustmap.ron` model declares this node or edge id,
-/// that is the first line reading `id: "<id>",`.
-// NOTE: this relies on the one-field-a-line layout that saving writes. In a hand-written file
-// with several fields on a line, results get no line number.
-fn declaration_line(source: &str, id: &str) -> Option<usize> {
-    let declaration = format!("id: {}", ron_string(id));
-    source
-        .lines()
-        .position(|line| {
-            let line = line.trim();
-            line.strip_prefix(&declaration)
-                .is_some_and(|rest| rest.is_empty() || rest == ",")
-        })
-        .map(|index| index + 1)
-}
-
-/// Returns the RON string literal of a text.
-fn ron_string(text: &str) -> String {
-    ron::to_string(text).unwrap_or_else(|_| format!("\"{text}\""))
-}
-
 /// Returns a path as a URI reference: `/` separators, and every byte outside the unreserved
 /// characters percent-encoded.
 fn uri_reference(path: &str) -> String {
@@ -449,11 +492,17 @@ mod tests {
     }
 
     #[test]
-    fn declaration_line_finds_id_field() {
-        let source = "(\n    nodes: [\n        (\n            id: \"api\",\n        ),\n    ],\n)";
-        assert_eq!(declaration_line(source, "api"), Some(4));
-        assert_eq!(declaration_line(source, "ap"), None);
-        assert_eq!(declaration_line(source, "missing"), None);
+    fn declaration_lines_read_compact_layout() {
+        // Fields share lines here, so the id of `api` is on line 3 and the edge's on line 5.
+        let source = "(format: 1, name: \"N\",\n nodes: [(id: \"a\", label: \"A\", kind: Service(())),\n  (label: \"B\", id: \"api\", kind: Service(()))],\n edges: [\n  (from: \"a\", to: \"api\", id: \"a-to-api\", kind: Flow(()))])";
+        let document = trustmap_model::load::load_str(source, "n.trustmap.ron");
+        assert!(document.is_ok(), "{document:?}");
+        let document = document.unwrap_or_default();
+        let lines = DeclarationLines::new(source, &document);
+        assert_eq!(lines.nodes.get("a"), Some(&2));
+        assert_eq!(lines.nodes.get("api"), Some(&3));
+        assert_eq!(lines.edges.get("a-to-api"), Some(&5));
+        assert_eq!(lines.nodes.get("missing"), None);
     }
 
     #[test]
@@ -520,30 +569,28 @@ mod tests {
         assert_eq!(logical[1]["fullyQualifiedName"], "internet");
     }
 
+    /// Returns the trimmed text of the line that result `index` points at.
+    fn result_line(log: &serde_json::Value, source: &str, index: usize) -> String {
+        let region = &log["runs"][0]["results"][index]["locations"][0]["physicalLocation"];
+        let line = region["region"]["startLine"].as_u64().unwrap_or(0) as usize;
+        let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        text.trim().to_owned()
+    }
+
     #[test]
     fn result_region_is_declaration_line() {
         let source = crate::cli::fixture::source();
         let log = fixture_log(Some(&source));
-        let result = &log["runs"][0]["results"][1];
-        let line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
-            .as_u64()
-            .unwrap_or(0) as usize;
-        let declared = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or_default();
-        assert_eq!(declared.trim(), "id: \"api\",");
+
+        // REV-1 names the node `vault` and no edge, so it points at the node.
+        assert_eq!(result_line(&log, &source, 0), "id: \"vault\",");
+
+        // ID-1 names the nodes `api` and `internet` and the flow between them. It is a
+        // finding on the flow, so it points at the flow rather than at its caller.
+        assert_eq!(result_line(&log, &source, 1), "id: \"internet-to-api\",");
 
         // A finding on an edge alone points at the edge's declaration.
-        let result = &log["runs"][0]["results"][2];
-        let line = result["locations"][0]["physicalLocation"]["region"]["startLine"]
-            .as_u64()
-            .unwrap_or(0) as usize;
-        let declared = source
-            .lines()
-            .nth(line.saturating_sub(1))
-            .unwrap_or_default();
-        assert_eq!(declared.trim(), "id: \"api-to-vault\",");
+        assert_eq!(result_line(&log, &source, 2), "id: \"api-to-vault\",");
     }
 
     #[test]

@@ -185,7 +185,7 @@ pub fn write_review(
     write_ranking(out, painter, file, review, cedar_pending)?;
     write_east_west(out, painter, review, cedar_pending)?;
     write_findings(out, painter, review)?;
-    write_checklist(out, painter, &review.checklist)
+    write_checklist(out, painter, &review.checklist, &review.findings)
 }
 
 /// Returns whether some flow authorizes its caller or the originating caller with a Cedar
@@ -488,7 +488,12 @@ fn state_mark(painter: Painter, state: ItemState) -> String {
     painter.paint(style, &format!("{text:<6}"))
 }
 
-fn write_checklist(out: &mut dyn Write, painter: Painter, items: &[ItemResult]) -> io::Result<()> {
+fn write_checklist(
+    out: &mut dyn Write,
+    painter: Painter,
+    items: &[ItemResult],
+    findings: &[Finding],
+) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", painter.heading("Checklist"))?;
     if items.is_empty() {
@@ -510,11 +515,7 @@ fn write_checklist(out: &mut dyn Write, painter: Painter, items: &[ItemResult]) 
 
         writeln!(out, "  {}", pillar.title())?;
         for (item, title) in in_pillar {
-            let count = match item.findings {
-                0 => String::new(),
-                1 => " (1 finding)".to_owned(),
-                n => format!(" ({n} findings)"),
-            };
+            let count = finding_count(item, findings);
             writeln!(
                 out,
                 "    {} {:<7} {title}{count}",
@@ -524,6 +525,32 @@ fn write_checklist(out: &mut dyn Write, painter: Painter, items: &[ItemResult]) 
         }
     }
     Ok(())
+}
+
+/// Returns the count shown after a checklist item: its findings above info, and its info
+/// findings apart, so that a passing item with only info findings does not look failed.
+fn finding_count(item: &ItemResult, findings: &[Finding]) -> String {
+    let of_item = findings.iter().filter(|finding| finding.rule == item.id);
+    let info = of_item
+        .filter(|finding| finding.severity == Severity::Info)
+        .count()
+        .min(item.findings);
+    let above = item.findings - info;
+
+    let mut parts = Vec::new();
+    match above {
+        0 => {}
+        1 => parts.push("1 finding".to_owned()),
+        n => parts.push(format!("{n} findings")),
+    }
+    if info > 0 {
+        parts.push(format!("{info} info"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
+    }
 }
 
 #[cfg(test)]
@@ -658,6 +685,29 @@ mod tests {
         assert!(report.contains("PCI DSS: 1.4, 7.2, 8.2"), "{report}");
         assert!(report.contains("rests on an unknown value: logging of flow api-to-vault"));
         assert!(report.contains("rests on a Cedar check that is not yet policy-evaluated"));
+    }
+
+    #[test]
+    fn checklist_count_sets_info_apart() {
+        let rule = trustmap_model::review::rules::rule("REV-1");
+        let item = |findings| ItemResult {
+            id: "REV-1",
+            pillar: rule.pillar,
+            title: rule.title,
+            automatic: rule.automatic,
+            state: ItemState::Pass,
+            findings,
+            worst: None,
+            verdict: None,
+            cedar_not_evaluated: false,
+        };
+        let finding = |severity| Finding::new("REV-1", severity, "title");
+        let info = vec![finding(Severity::Info); 7];
+        let mixed = vec![finding(Severity::High), finding(Severity::Info)];
+
+        assert_eq!(finding_count(&item(7), &info), " (7 info)");
+        assert_eq!(finding_count(&item(2), &mixed), " (1 finding, 1 info)");
+        assert_eq!(finding_count(&item(0), &[]), "");
     }
 
     #[test]

@@ -107,14 +107,15 @@ impl fmt::Display for ReportEntry {
 /// An error that stops an import.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
-    /// The input is not YAML, or passes a limit of the YAML loader.
-    #[error("{file}: {source}")]
+    /// The input is not YAML, or passes a limit of the YAML loader. The message is one
+    /// sentence, `file:line:column: message`, so the loader's error is not a separate
+    /// source that a report of the error chain would print again.
+    #[error("{file}{}: {error}", .error.location())]
     Yaml {
         /// The input's file name.
         file: String,
         /// The loader's error.
-        #[source]
-        source: YamlError,
+        error: YamlError,
     },
     /// The input is not JSON, or nests deeper than 128 levels.
     #[error("{file}:{line}:{column}: invalid JSON: {message}")]
@@ -127,6 +128,17 @@ pub enum ImportError {
         column: usize,
         /// The parser's message.
         message: String,
+    },
+    /// The input parses but lacks a key that every model of the source format has, so it
+    /// is most likely another tool's file.
+    #[error("{file} is not a {format} model: it has no `{key}`")]
+    NotFormat {
+        /// The input's file name.
+        file: String,
+        /// The source format's name, such as `Threagile`.
+        format: &'static str,
+        /// The missing key.
+        key: &'static str,
     },
     /// The input parses but a field does not fit the source format.
     #[error("{file}: `{path}` must be {expected}, but is {found}")]

@@ -9,6 +9,10 @@
 //! length. The load stops with an error as soon as the count passes the budget. Merge keys
 //! (`<<: *base`) are resolved afterwards with [`Value::apply_merge`], which only moves
 //! entries that the budget already counted.
+//!
+//! The loader also rejects a key repeated in one mapping, which `serde_norway` would accept
+//! while keeping only one of its values. It checks for control characters itself because
+//! libyaml reports them by byte offset, without a line and column.
 
 use std::cell::Cell;
 use std::fmt;
@@ -57,16 +61,37 @@ impl YamlLimits {
     }
 }
 
-/// An error from loading a YAML input.
+/// An error from loading a YAML input. Its message leaves out the position, which
+/// [`YamlError::location`] returns, so that the caller can put it after the file name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum YamlError {
     /// The text is not valid YAML.
-    #[error("invalid YAML{location}: {message}")]
+    #[error("invalid YAML: {message}")]
     Syntax {
         /// Position where the parser stopped, if known.
         location: Location,
-        /// The parser's message.
+        /// The parser's message, without the position.
         message: String,
+    },
+    /// The text contains a character that YAML does not allow anywhere, such as a C0
+    /// control character other than tab, line feed and carriage return.
+    #[error(
+        "invalid YAML: control character U+{code:04X} is not allowed; remove it, or write it \
+         as an escape in a double-quoted string"
+    )]
+    ControlCharacter {
+        /// The character's code point.
+        code: u32,
+        /// Position of the character.
+        location: Location,
+    },
+    /// A mapping contains the same key twice, so one of the values would be lost.
+    #[error("invalid YAML: duplicate key `{key}` in a mapping; rename or remove one of them")]
+    DuplicateKey {
+        /// The repeated key, as a string.
+        key: String,
+        /// Position of the second occurrence, if known.
+        location: Location,
     },
     /// The input is longer than [`YamlLimits::max_bytes`].
     #[error("the input is {bytes} bytes long, more than the limit of {max} bytes")]
@@ -79,7 +104,7 @@ pub enum YamlError {
     /// Aliases are expanded more often than `serde_norway` allows: 100 expansions per
     /// parse event.
     #[error(
-        "YAML aliases are expanded too often{location}; \
+        "YAML aliases are expanded too often; \
          remove the repeated aliases or inline fewer copies"
     )]
     AliasRepetition {
@@ -87,7 +112,7 @@ pub enum YamlError {
         location: Location,
     },
     /// Sequences and mappings nest deeper than the limit.
-    #[error("YAML nesting is deeper than {max} levels{location}")]
+    #[error("YAML nesting is deeper than {max} levels")]
     TooDeep {
         /// The limit in levels.
         max: usize,
@@ -96,7 +121,7 @@ pub enum YamlError {
     },
     /// Aliases expand to more nodes than the budget allows.
     #[error(
-        "YAML aliases expand to more than {max} nodes{location}; \
+        "YAML aliases expand to more than {max} nodes; \
          remove the repeated aliases or inline fewer copies"
     )]
     TooManyNodes {
@@ -105,6 +130,21 @@ pub enum YamlError {
         /// Position where the count passed the budget, if known.
         location: Location,
     },
+}
+
+impl YamlError {
+    /// Returns the position of the error in the input, if known.
+    pub fn location(&self) -> Location {
+        match self {
+            Self::Syntax { location, .. }
+            | Self::ControlCharacter { location, .. }
+            | Self::DuplicateKey { location, .. }
+            | Self::AliasRepetition { location }
+            | Self::TooDeep { location, .. }
+            | Self::TooManyNodes { location, .. } => *location,
+            Self::TooLarge { .. } => Location::default(),
+        }
+    }
 }
 
 /// A 1-based line and column in the input, or none.
@@ -131,12 +171,27 @@ impl Location {
     }
 }
 
+/// Formats as `:line:column`, to follow a file name, or as nothing when the position is
+/// not known.
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.0 {
-            Some((line, column)) => write!(f, " at line {line}, column {column}"),
+            Some((line, column)) => write!(f, ":{line}:{column}"),
             None => Ok(()),
         }
+    }
+}
+
+/// Returns the message of a `serde_norway` error without the ` at line L column C` that it
+/// appends for the position where the parser stopped, which [`Location::of`] reports.
+fn message_of(error: &serde_norway::Error) -> String {
+    let message = error.to_string();
+    match error.location() {
+        Some(location) => {
+            let suffix = format!(" at line {} column {}", location.line(), location.column());
+            message.replacen(&suffix, "", 1)
+        }
+        None => message,
     }
 }
 
@@ -150,6 +205,7 @@ pub fn load(text: &str, limits: &YamlLimits) -> Result<Value, YamlError> {
         });
     }
 
+    check_characters(text)?;
     check_flow_depth(text, limits.max_depth)?;
 
     let budget = Budget {
@@ -168,9 +224,32 @@ pub fn load(text: &str, limits: &YamlLimits) -> Result<Value, YamlError> {
 
     value.apply_merge().map_err(|error| YamlError::Syntax {
         location: Location::of(&error),
-        message: error.to_string(),
+        message: message_of(&error),
     })?;
     Ok(value)
+}
+
+/// Rejects the first character outside YAML's printable set: tab, line feed, carriage
+/// return, U+0020 to U+007E, U+0085, U+00A0 to U+D7FF, U+E000 to U+FFFD and the planes
+/// above. libyaml rejects the same set but reports only the byte offset.
+fn check_characters(text: &str) -> Result<(), YamlError> {
+    let is_printable = |c: char| {
+        matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}')
+            || matches!(c, '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+    };
+    let Some(offset) = text.find(|c: char| !is_printable(c)) else {
+        return Ok(());
+    };
+
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    let code = text[offset..].chars().next().map_or(0, u32::from);
+    Err(YamlError::ControlCharacter {
+        code,
+        location: Location(Some((line, column))),
+    })
 }
 
 /// Rejects flow collections (`[...]`, `{...}`) nested deeper than `max_depth`.
@@ -236,12 +315,14 @@ fn check_flow_depth(text: &str, max_depth: usize) -> Result<(), YamlError> {
     Ok(())
 }
 
-/// The limit a load passed, remembered so that the error names it rather than the
-/// parser's wrapping of it.
-#[derive(Clone, Copy, Debug)]
+/// The limit a load passed or the rule it broke, remembered so that the error names it
+/// rather than the parser's wrapping of it.
+#[derive(Clone, Debug)]
 enum Exceeded {
     Nodes,
     Depth,
+    /// A mapping repeats this key.
+    DuplicateKey(String),
 }
 
 struct Budget {
@@ -273,9 +354,22 @@ impl Budget {
         Ok(())
     }
 
+    /// Records a key that a mapping repeats.
+    fn duplicate_key<E: serde::de::Error>(&self, key: &Value) -> E {
+        let key = match key {
+            Value::String(text) => text.clone(),
+            other => serde_norway::to_string(other)
+                .map(|text| text.trim_end().to_owned())
+                .unwrap_or_else(|_| format!("{other:?}")),
+        };
+        self.exceeded.set(Some(Exceeded::DuplicateKey(key)));
+        E::custom("duplicate key")
+    }
+
     fn classify(&self, error: &serde_norway::Error) -> YamlError {
         let location = Location::of(error);
-        match self.exceeded.get() {
+        match self.exceeded.take() {
+            Some(Exceeded::DuplicateKey(key)) => YamlError::DuplicateKey { key, location },
             Some(Exceeded::Nodes) => YamlError::TooManyNodes {
                 max: self.max_nodes,
                 location,
@@ -296,7 +390,7 @@ impl Budget {
             }
             None => YamlError::Syntax {
                 location,
-                message: error.to_string(),
+                message: message_of(error),
             },
         }
     }
@@ -388,7 +482,14 @@ impl<'de> Visitor<'de> for BoundedValue<'_> {
         self.budget.take_node()?;
         self.budget.enter(self.depth + 1)?;
         let mut mapping = Mapping::new();
-        while let Some(key) = map.next_key_seed(self.child())? {
+        loop {
+            let seed = UniqueKey {
+                value: self.child(),
+                mapping: &mapping,
+            };
+            let Some(key) = map.next_key_seed(seed)? else {
+                break;
+            };
             let value = map.next_value_seed(self.child())?;
             mapping.insert(key, value);
         }
@@ -405,6 +506,88 @@ impl<'de> Visitor<'de> for BoundedValue<'_> {
             tag: Tag::new(tag),
             value,
         })))
+    }
+}
+
+/// A mapping key that must not already be in `mapping`. The check runs while the parser is
+/// still at the key, so that the parser gives the error the key's position.
+struct UniqueKey<'a, 'm> {
+    value: BoundedValue<'a>,
+    mapping: &'m Mapping,
+}
+
+impl UniqueKey<'_, '_> {
+    fn check<E: serde::de::Error>(&self, key: Value) -> Result<Value, E> {
+        if self.mapping.contains_key(&key) {
+            return Err(self.value.budget.duplicate_key(&key));
+        }
+        Ok(key)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for UniqueKey<'_, '_> {
+    type Value = Value;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+/// Builds the key as [`BoundedValue`] does, then checks it.
+impl<'de> Visitor<'de> for UniqueKey<'_, '_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a YAML mapping key")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Value, E> {
+        self.check(self.value.visit_bool(value)?)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Value, E> {
+        self.check(self.value.visit_i64(value)?)
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Value, E> {
+        self.check(self.value.visit_u64(value)?)
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Value, E> {
+        self.check(self.value.visit_f64(value)?)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Value, E> {
+        self.check(self.value.visit_str(value)?)
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Value, E> {
+        self.check(self.value.visit_string(value)?)
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.check(self.value.visit_unit()?)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.check(self.value.visit_none()?)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        let key = self.value.visit_some(deserializer)?;
+        self.check(key)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Value, A::Error> {
+        self.check(self.value.visit_seq(seq)?)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        self.check(self.value.visit_map(map)?)
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Value, A::Error> {
+        self.check(self.value.visit_enum(data)?)
     }
 }
 
@@ -538,6 +721,68 @@ mod tests {
                 location: Location(Some((1, 4))),
             })
         );
+    }
+
+    #[test]
+    fn duplicate_key_rejected_with_position() {
+        // The second `A` is on line 4, in the mapping under `technical_assets`.
+        let text = "technical_assets:\n  A:\n    id: a\n  A:\n    id: b\n";
+        let error = load(text, &YamlLimits::default()).expect_err("duplicate key");
+
+        let YamlError::DuplicateKey { key, location } = &error else {
+            panic!("unexpected error: {error}");
+        };
+        assert_eq!(key, "A");
+        assert_eq!(location.line(), Some(4), "{error}");
+        assert!(error.to_string().contains("duplicate key `A`"), "{error}");
+    }
+
+    #[test]
+    fn same_key_in_sibling_mappings_allowed() {
+        let text = "a:\n  id: 1\nb:\n  id: 2\n";
+        let value = load(text, &YamlLimits::default()).expect("valid YAML");
+
+        assert_eq!(value["b"]["id"], Value::from(2));
+    }
+
+    #[test]
+    fn control_character_has_line_and_column() {
+        // The bell character is the fourth character of line 2.
+        let text = "title: ok\nname: a\u{7}b\n";
+        let error = load(text, &YamlLimits::default()).expect_err("control character");
+
+        assert_eq!(
+            error,
+            YamlError::ControlCharacter {
+                code: 7,
+                location: Location(Some((2, 8))),
+            }
+        );
+        assert!(error.to_string().contains("U+0007"), "{error}");
+    }
+
+    #[test]
+    fn printable_characters_accepted() {
+        let text = "a: \"tab\there\"\r\nb: é — 𝄞 \u{85}\n";
+
+        assert_eq!(check_characters(text), Ok(()));
+        assert!(check_characters("a: \u{7F}").is_err());
+        assert!(check_characters("a: \u{FFFE}").is_err());
+    }
+
+    #[test]
+    fn syntax_message_leaves_out_position() {
+        let error = load("a: *missing\n", &YamlLimits::default()).expect_err("unknown anchor");
+
+        assert_eq!(error.to_string(), "invalid YAML: unknown anchor");
+        assert_eq!(error.location().to_string(), ":1:4");
+    }
+
+    #[test]
+    fn leading_byte_order_mark_skipped() {
+        let value = load("\u{feff}a: 1\n", &YamlLimits::default()).expect("valid YAML");
+
+        assert_eq!(value["a"], Value::from(1));
     }
 
     #[test]

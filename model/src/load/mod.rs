@@ -40,6 +40,9 @@ pub const MAX_NESTING: usize = 128;
     reason = "a load fails at most once per file, and callers read every field"
 )]
 pub fn load_str(text: &str, file: &str) -> Result<Document, LoadError> {
+    // Editors on Windows may start a UTF-8 file with a byte order mark, which RON does not
+    // allow. Positions count from after it, as editors show them.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_FILE_BYTES {
         return Err(too_large(file, text.len() as u64));
     }
@@ -231,5 +234,35 @@ fn first_issue(file: &str, text: &str, lines: &LineIndex<'_>, issues: Vec<Issue>
         value: issue.value,
         message: issue.message,
         more,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_order_mark_skipped() {
+        let document = load_str("\u{feff}(format: 1, name: \"N\")", "n.trustmap.ron");
+
+        assert_eq!(
+            document.map(|document| document.name).ok().as_deref(),
+            Some("N")
+        );
+    }
+
+    #[test]
+    fn position_after_byte_order_mark() {
+        let error = load_str("\u{feff}(format: 1, nam: \"N\")", "n.trustmap.ron")
+            .expect_err("unknown field");
+
+        // `nam` starts at the 13th character after the mark: `(format: 1, ` is 12 long.
+        assert_eq!(
+            error.position,
+            Some(Position {
+                line: 1,
+                column: 13
+            })
+        );
     }
 }

@@ -14,7 +14,7 @@ pub fn convert(file: &str, text: &str, lines: &LineIndex<'_>, error: &SpannedErr
         column: error.span.start.col,
     };
     // ron's span may start at the whitespace before the offending token.
-    let token = locate::token_at(text, lines.offset(start));
+    let token = locate::token_at(text, lines.offset(start)).map(|token| with_sign(text, token));
     let offset = token.map_or(lines.offset(start), |(offset, _)| offset);
     let start = lines.position(offset);
     let found = token.map(|(_, found)| found);
@@ -75,7 +75,7 @@ pub fn convert(file: &str, text: &str, lines: &LineIndex<'_>, error: &SpannedErr
             join(&path, field),
             format!(
                 "{} is missing the required field {field:?}{place}",
-                capitalized(&noun(outer.as_deref()))
+                noun(outer.as_deref())
             ),
         ),
         Error::DuplicateStructField { field, outer } => (
@@ -83,7 +83,7 @@ pub fn convert(file: &str, text: &str, lines: &LineIndex<'_>, error: &SpannedErr
             join(&path, field),
             format!(
                 "{} has the field {field:?} twice{place}",
-                capitalized(&noun(outer.as_deref()))
+                noun(outer.as_deref())
             ),
         ),
         Error::NoSuchEnumVariant {
@@ -182,14 +182,6 @@ fn noun(outer: Option<&str>) -> String {
     format!("{} {words}", if vowel { "an" } else { "a" })
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
 /// Returns the kind and a sentence for the remaining syntax and type errors.
 fn describe(code: &Error) -> (LoadErrorKind, String) {
     let wrong_type = |what: &str| (LoadErrorKind::WrongType, format!("expected {what}"));
@@ -239,6 +231,20 @@ fn describe(code: &Error) -> (LoadErrorKind, String) {
     }
 }
 
+/// Extends a number token to the sign before it: ron's span of an out-of-range number starts
+/// after its `-` or `+`.
+fn with_sign<'t>(text: &'t str, (offset, token): (usize, &'t str)) -> (usize, &'t str) {
+    let is_number = token.starts_with(|c: char| c.is_ascii_digit());
+    let before = &text[..offset];
+    match before.strip_suffix(['-', '+']) {
+        Some(unsigned) if is_number => {
+            let start = unsigned.len();
+            (start, &text[start..offset + token.len()])
+        }
+        _ => (offset, token),
+    }
+}
+
 /// Shortens a long token for a message and makes control characters visible.
 fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
     const MAX_CHARS: usize = 40;
@@ -258,4 +264,49 @@ fn shorten(text: &str) -> std::borrow::Cow<'_, str> {
         short.push_str("...");
     }
     short.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{LoadErrorKind, load_str};
+
+    #[test]
+    fn negative_number_keeps_its_sign() {
+        let error = load_str("(format: -1, name: \"N\")", "n.trustmap.ron")
+            .expect_err("format is unsigned");
+
+        assert_eq!(error.kind, LoadErrorKind::OutOfRange);
+        assert_eq!(
+            error.message,
+            "the number -1 at format is out of range for its field"
+        );
+        // The position is that of the sign, the 10th character.
+        assert_eq!(error.position.map(|position| position.column), Some(10));
+    }
+
+    #[test]
+    fn missing_field_message_starts_lowercase() {
+        // The message follows `file:line:column: `, so it does not start a sentence.
+        let error = load_str("(format: 1)", "n.trustmap.ron").expect_err("name is required");
+
+        assert_eq!(error.kind, LoadErrorKind::MissingField);
+        assert!(
+            error
+                .message
+                .starts_with("the model is missing the required field \"name\""),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn number_too_large_shown_whole() {
+        let error = load_str("(format: 99999999999, name: \"N\")", "n.trustmap.ron")
+            .expect_err("format is a u32");
+
+        assert_eq!(
+            error.message,
+            "the number 99999999999 at format is out of range for its field"
+        );
+    }
 }

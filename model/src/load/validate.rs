@@ -93,7 +93,15 @@ pub fn validate(doc: &Document) -> Vec<Issue> {
 /// `None` for a grant whose target is a glob.
 pub fn endpoint_error(kind: &EdgeKind, from: &Node, to: Option<&Node>) -> Option<String> {
     let (from_ok, from_wanted, to_ok, to_wanted) = match kind {
-        EdgeKind::Flow(_) => return None,
+        EdgeKind::Flow(_) => (
+            is_workload_or_external(from) || is_identity_provider(from),
+            "an external node, a gateway, a service, a data store or an identity provider",
+            to.is_none_or(|to| {
+                is_workload_or_external(to)
+                    || matches!(to.kind, NodeKind::Secret(_) | NodeKind::Identity(_))
+            }),
+            "an external node, a gateway, a service, a data store, a secret or an identity",
+        ),
         EdgeKind::RunsAs => (
             matches!(from.kind, NodeKind::Service(_)),
             "a service",
@@ -169,6 +177,28 @@ pub fn describe_kind(node: &Node) -> String {
 fn with_article(noun: &str) -> String {
     let vowel = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {noun}", if vowel { "an" } else { "a" })
+}
+
+/// Returns whether the node is a workload or an external node. A flow is a network request
+/// from a caller to a callee, so these are its usual ends. An identity provider may also
+/// call (a directory, to check credentials). A flow may also end at a secret (a workload
+/// reads it from its store) or at an identity (a sign-in or credential check). Zones are
+/// regions and keys are used through grants, so neither is ever an end of a flow.
+fn is_workload_or_external(node: &Node) -> bool {
+    matches!(
+        node.kind,
+        NodeKind::External(_)
+            | NodeKind::Gateway(_)
+            | NodeKind::Service(_)
+            | NodeKind::DataStore(_)
+    )
+}
+
+fn is_identity_provider(node: &Node) -> bool {
+    matches!(
+        &node.kind,
+        NodeKind::Identity(identity) if matches!(identity.sort, IdentitySort::IdentityProvider { .. })
+    )
 }
 
 fn is_identity(node: &Node) -> bool {
@@ -846,6 +876,78 @@ mod tests {
         assert!(id_error("é").is_some());
         assert!(id_error(&"a".repeat(256)).is_none());
         assert!(id_error(&"a".repeat(257)).is_some());
+    }
+
+    /// Returns a model with the nodes `caller` and `callee` of these kinds and a flow
+    /// `call` between them.
+    fn flow_between(caller: &str, callee: &str) -> String {
+        format!(
+            "(format: 1, name: \"N\",\n\
+             nodes: [\n\
+             (id: \"caller\", label: \"Caller\", kind: {caller}),\n\
+             (id: \"callee\", label: \"Callee\", kind: {callee}),\n\
+             ],\n\
+             edges: [\n\
+             (id: \"call\", from: \"caller\", to: \"callee\", kind: Flow(())),\n\
+             ])"
+        )
+    }
+
+    #[test]
+    fn flow_into_zone_rejected_with_position() {
+        let text = flow_between("Service(())", "Zone((sort: Vpc))");
+        let error = crate::load::load_str(&text, "n.trustmap.ron").expect_err("zone callee");
+
+        assert_eq!(error.kind, LoadErrorKind::InvalidEndpoint);
+        assert_eq!(error.field.as_deref(), Some("edges[0].to"));
+        assert_eq!(error.value.as_deref(), Some("callee"));
+        // The `to` value is on line 7, after the 33 characters of
+        // `(id: "call", from: "caller", to: `.
+        let position = error
+            .position
+            .map(|position| (position.line, position.column));
+        assert_eq!(position, Some((7, 34)));
+        assert!(
+            error.message.starts_with("flow edge \"call\""),
+            "{}",
+            error.message
+        );
+        assert!(
+            error.message.contains("must end at an external node, a gateway, a service, a data store, a secret or an identity, but \"callee\" is a zone"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn flow_ends_by_kind() {
+        let service = "Service(())";
+        let cases = [
+            ("External((sort: Internet))", service, None),
+            ("Gateway(())", "DataStore(())", None),
+            (service, "External((sort: Partner))", None),
+            ("Zone((sort: Vpc))", service, Some("from")),
+            (service, "Secret((storage: SecretsManager))", None),
+            ("Secret((storage: SecretsManager))", service, Some("from")),
+            (service, "Key((rotation: Automatic))", Some("to")),
+            ("Identity((sort: IamRole))", service, Some("from")),
+            (service, "Identity((sort: IamRole))", None),
+            (
+                "Identity((sort: IdentityProvider(enforces_mfa: true)))",
+                service,
+                None,
+            ),
+            ("Key((rotation: Automatic))", service, Some("from")),
+            (service, "Zone((sort: Vpc))", Some("to")),
+        ];
+        for (caller, callee, rejected_end) in cases {
+            let text = flow_between(caller, callee);
+            let result = crate::load::load_str(&text, "n.trustmap.ron");
+            let field = result.err().and_then(|error| error.field);
+            let expected = rejected_end.map(|end| format!("edges[0].{end}"));
+
+            assert_eq!(field, expected, "{caller} -> {callee}");
+        }
     }
 
     #[test]

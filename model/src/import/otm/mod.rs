@@ -101,9 +101,9 @@ fn parse(text: &str, file: &str) -> Result<Value, ImportError> {
         return json::parse(text, file);
     }
     let yaml =
-        yaml::load(text, &yaml::YamlLimits::default()).map_err(|source| ImportError::Yaml {
+        yaml::load(text, &yaml::YamlLimits::default()).map_err(|error| ImportError::Yaml {
             file: file.to_owned(),
-            source,
+            error,
         })?;
     serde_json::to_value(&yaml).map_err(|error| ImportError::Field {
         file: file.to_owned(),

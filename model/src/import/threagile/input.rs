@@ -119,6 +119,16 @@ pub(super) fn read(root: &Value, file: &str) -> Result<Model, ImportError> {
     let Some(root_map) = reader.mapping(Some(root), "")? else {
         return Err(reader.wrong("", "a mapping of Threagile model keys", Some(root)));
     };
+    // Every Threagile model lists its technical assets, even when the list is empty. Without
+    // the key the file most likely comes from another tool, and importing it would give an
+    // empty model that looks like a success.
+    if !root_map.contains_key("technical_assets") {
+        return Err(ImportError::NotFormat {
+            file: file.to_owned(),
+            format: "Threagile",
+            key: "technical_assets",
+        });
+    }
 
     let mut model = Model {
         title: reader

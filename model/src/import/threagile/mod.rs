@@ -6,7 +6,8 @@
 //! are reported as left out by id.
 //!
 //! Threagile links point from the caller to the callee and are one direction each, as flows
-//! are. An asset listed in several trust boundaries is placed in the innermost one.
+//! are. An asset listed in several trust boundaries is placed in the innermost one when
+//! all of them nest, and otherwise in the first one listed.
 
 mod input;
 mod tables;
@@ -20,6 +21,7 @@ use crate::document::{
 use crate::import::{
     IdAllocator, Import, ImportError, ImportReport, layered_layout, slug, strip_html, yaml,
 };
+use crate::load::validate::endpoint_error;
 
 use input::{Link, Model, TechnicalAsset, TrustBoundary};
 use tables::{DataAssetClasses, KindChoice};
@@ -34,9 +36,9 @@ const MAX_LABEL_CHARS: usize = 4096;
 /// and everything else as left out.
 pub fn import_threagile(text: &str, file: &str) -> Result<Import, ImportError> {
     let root =
-        yaml::load(text, &yaml::YamlLimits::default()).map_err(|source| ImportError::Yaml {
+        yaml::load(text, &yaml::YamlLimits::default()).map_err(|error| ImportError::Yaml {
             file: file.to_owned(),
-            source,
+            error,
         })?;
     let model = input::read(&root, file)?;
 
@@ -82,6 +84,15 @@ impl<'m> Builder<'m> {
     }
 
     fn build(mut self) -> Import {
+        if clean_label(&self.model.title).1 {
+            self.report.guessed(
+                "title",
+                format!(
+                    "contains control characters or is longer than {MAX_LABEL_CHARS} \
+                     characters; cleaned for the model name"
+                ),
+            );
+        }
         self.document.description = self
             .model
             .descriptions
@@ -388,17 +399,8 @@ impl<'m> Builder<'m> {
         self.zone_parent.get(&ix).copied()
     }
 
-    fn zone_depth(&self, ix: usize) -> usize {
-        let mut depth = 0;
-        let mut current = self.parent_ix(ix);
-        while let Some(ix) = current {
-            depth += 1;
-            current = self.parent_ix(ix);
-        }
-        depth
-    }
-
-    /// Puts each technical asset in the innermost trust boundary that lists it.
+    /// Puts each technical asset in the innermost trust boundary that lists it, or in the
+    /// first one listed when those boundaries do not all nest inside each other.
     fn place_assets(&mut self) {
         let mut homes: HashMap<&str, Vec<&TrustBoundary>> = HashMap::new();
         for boundary in &self.model.trust_boundaries {
@@ -418,22 +420,16 @@ impl<'m> Builder<'m> {
             let Some(boundaries) = homes.get(asset.id.as_str()) else {
                 continue;
             };
-            // The first of the deepest boundaries wins.
-            let mut best = boundaries[0];
-            let mut best_depth = self.zone_depth(self.zones[best.id.as_str()]);
-            for boundary in &boundaries[1..] {
-                let depth = self.zone_depth(self.zones[boundary.id.as_str()]);
-                if depth > best_depth {
-                    best = boundary;
-                    best_depth = depth;
-                }
-            }
+            let (best, choice) = match self.innermost(boundaries) {
+                Some(innermost) => (innermost, "the innermost"),
+                None => (boundaries[0], "the first listed"),
+            };
             if boundaries.len() > 1 {
                 let all: Vec<&str> = boundaries.iter().map(|b| b.id.as_str()).collect();
                 self.report.guessed(
                     &asset.id,
                     format!(
-                        "is inside {}; placed in the innermost, {}",
+                        "is inside {}; placed in {choice}, {}",
                         all.join(" and "),
                         best.id
                     ),
@@ -442,6 +438,16 @@ impl<'m> Builder<'m> {
             let zone_id = self.document.nodes[self.zones[best.id.as_str()]].id.clone();
             self.document.nodes[self.assets[asset.id.as_str()]].parent = Some(zone_id);
         }
+    }
+
+    /// Returns the boundary that every other one contains, if there is one.
+    fn innermost<'b>(&self, boundaries: &[&'b TrustBoundary]) -> Option<&'b TrustBoundary> {
+        let zone = |boundary: &TrustBoundary| self.zones[boundary.id.as_str()];
+        boundaries.iter().copied().find(|inner| {
+            boundaries
+                .iter()
+                .all(|outer| self.is_ancestor_or_self(zone(outer), zone(inner)))
+        })
     }
 
     fn flows(&mut self) {
@@ -468,6 +474,16 @@ impl<'m> Builder<'m> {
             return;
         };
         let source_ix = self.assets[asset.id.as_str()];
+        let flow_kind = EdgeKind::Flow(Flow::default());
+        let (source, target_node) = (
+            &self.document.nodes[source_ix],
+            &self.document.nodes[target_ix],
+        );
+        if let Some(problem) = endpoint_error(&flow_kind, source, Some(target_node)) {
+            self.report
+                .left_out(&link_id, format!("is not imported: {problem}"));
+            return;
+        }
         let target = self
             .model
             .technical_assets
@@ -679,6 +695,122 @@ mod tests {
                 ron::from_str(&written).unwrap_or_else(|error| panic!("{name}: {error}"));
             assert_eq!(read, document, "{name}");
         }
+    }
+
+    /// Returns the messages of the report's guesses about `id`.
+    fn guesses<'i>(import: &'i Import, id: &str) -> Vec<&'i str> {
+        let entries = import.report.guessed.iter().filter(|entry| entry.id == id);
+        entries.map(|entry| entry.message.as_str()).collect()
+    }
+
+    #[test]
+    fn file_without_technical_assets_rejected() {
+        let threat_dragon =
+            include_str!("../../../../tests/fixtures/threat-dragon/v2-new-model.json");
+        let cases = [
+            ("td.json", threat_dragon),
+            (
+                "other.yaml",
+                "title: Something else\ntrust_boundaries: {}\n",
+            ),
+            ("empty.yaml", "{}"),
+        ];
+        for (name, text) in cases {
+            let error = import_threagile(text, name).expect_err(name);
+
+            assert_eq!(
+                error.to_string(),
+                format!("{name} is not a Threagile model: it has no `technical_assets`")
+            );
+        }
+    }
+
+    #[test]
+    fn empty_technical_assets_accepted() {
+        let import = import_threagile("title: T\ntechnical_assets:\n", "t.yaml");
+
+        assert!(import.is_ok(), "{import:?}");
+    }
+
+    #[test]
+    fn duplicate_asset_key_rejected() {
+        // Without the check the second `A` replaced the first and asset `a` vanished.
+        let text = "technical_assets:\n  A:\n    id: a\n  A:\n    id: b\n";
+        let error = import_threagile(text, "t.yaml").expect_err("duplicate key");
+
+        assert_eq!(
+            error.to_string(),
+            "t.yaml:4:3: invalid YAML: duplicate key `A` in a mapping; rename or remove one of them"
+        );
+    }
+
+    #[test]
+    fn yaml_error_is_one_sentence() {
+        let text = "title: T\ntechnical_assets:\n  A:\n    id: *nowhere\n";
+        let error = import_threagile(text, "t.yaml").expect_err("unknown anchor");
+
+        assert_eq!(
+            error.to_string(),
+            "t.yaml:4:9: invalid YAML: unknown anchor"
+        );
+        // The loader's error is part of the message, not a source that would repeat it.
+        assert!(std::error::Error::source(&error).is_none());
+    }
+
+    #[test]
+    fn control_character_in_title_has_line_and_column() {
+        // The escape character is the 11th character of line 3.
+        let text = "technical_assets: {}\n\ntitle: Bad\u{1b}title\n";
+        let error = import_threagile(text, "t.yaml").expect_err("control character");
+
+        assert!(
+            error
+                .to_string()
+                .starts_with("t.yaml:3:11: invalid YAML: control character U+001B"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn long_title_reported_as_guessed() {
+        let title = "T".repeat(5_000);
+        let text = format!("title: {title}\ntechnical_assets: {{}}\n");
+        let import = import_threagile(&text, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
+
+        assert_eq!(import.document.name.chars().count(), MAX_LABEL_CHARS);
+        let messages = guesses(&import, "title");
+        assert_eq!(messages.len(), 1, "{messages:?}");
+        assert!(
+            messages[0].contains("longer than 4096 characters"),
+            "{messages:?}"
+        );
+    }
+
+    #[test]
+    fn asset_in_sibling_boundaries_goes_first_listed() {
+        // `left` and `right` are both top level, so neither contains the other: the asset
+        // goes to `right`, listed first, and the report does not call it the innermost.
+        let text = "\
+technical_assets:
+  A:
+    id: a
+trust_boundaries:
+  Right:
+    id: right
+    technical_assets_inside: [a]
+  Left:
+    id: left
+    technical_assets_inside: [a]
+";
+        let import = import_threagile(text, "t.yaml").unwrap_or_else(|error| panic!("{error}"));
+        let asset = import.document.nodes.iter().find(|node| node.id == "a");
+
+        assert_eq!(asset.and_then(|node| node.parent.as_deref()), Some("right"));
+        let messages = guesses(&import, "a");
+        assert!(
+            messages.contains(&"is inside right and left; placed in the first listed, right"),
+            "{messages:?}"
+        );
     }
 
     #[test]

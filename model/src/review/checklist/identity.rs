@@ -403,6 +403,16 @@ fn namespace_of(graph: &Graph<'_>, ix: NodeIx) -> Option<NodeIx> {
     graph.nearest_zone(ix, |sort| matches!(sort, ZoneSort::Namespace))
 }
 
+/// Returns a verb phrase for how a flow authenticates its caller, to follow the flow's name:
+/// `does not authenticate its caller`, `authenticates with API key`.
+pub(super) fn authentication_clause(authentication: Authentication) -> String {
+    match authentication {
+        Authentication::None => "does not authenticate its caller".to_owned(),
+        Authentication::Unknown => "authenticates its caller in an unknown way".to_owned(),
+        other => format!("authenticates with {}", other.name()),
+    }
+}
+
 /// ID-6: a flow between two services inside EKS cluster zones whose check of the immediate
 /// caller is neither mTLS nor SigV4 over VPC Lattice.
 fn kubernetes_flows_without_mutual_authentication(graph: &Graph<'_>) -> Vec<Finding> {
@@ -423,10 +433,10 @@ fn kubernetes_flows_without_mutual_authentication(graph: &Graph<'_>) -> Vec<Find
         }
 
         let problem = format!(
-            "between Kubernetes workloads authenticates with {} over a {} path, not mTLS or \
-             SigV4 over VPC Lattice",
-            flow.authentication.name(),
+            "between Kubernetes workloads over a {} path {}; mTLS or SigV4 over VPC Lattice \
+             is expected",
             network_name(flow.network),
+            authentication_clause(flow.authentication),
         );
         let mut finding = flow_finding(graph, "ID-6", base, place, &problem);
         if flow.authentication == Authentication::Unknown {
@@ -984,6 +994,48 @@ mod tests {
         assert!(findings.iter().all(|f| f.severity == Severity::Medium));
         assert!(findings[0].unknown.is_empty());
         assert_eq!(findings[1].unknown, ["authentication of flow c-a"]);
+    }
+
+    #[test]
+    fn id6_title_says_caller_is_not_authenticated() {
+        let mut model = cluster();
+        for id in ["a", "b"] {
+            model.service(id);
+            model.within(id, "ns-a");
+        }
+        let open = Flow {
+            authentication: Authentication::None,
+            network: NetworkPath::Private,
+            ..good_flow()
+        };
+        model.flow("a-b", "a", "b", open);
+
+        let findings = findings_of(&model.doc, "ID-6");
+
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].title.ends_with(
+                "between Kubernetes workloads over a private path does not authenticate its \
+                 caller; mTLS or SigV4 over VPC Lattice is expected"
+            ),
+            "{}",
+            findings[0].title
+        );
+    }
+
+    #[test]
+    fn authentication_clause_reads_as_verb_phrase() {
+        let clause = super::authentication_clause;
+
+        assert_eq!(
+            clause(Authentication::None),
+            "does not authenticate its caller"
+        );
+        assert_eq!(clause(Authentication::ApiKey), "authenticates with API key");
+        assert_eq!(
+            clause(Authentication::Unknown),
+            "authenticates its caller in an unknown way"
+        );
     }
 
     #[test]

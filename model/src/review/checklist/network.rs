@@ -161,8 +161,8 @@ fn edge_without_tokens(graph: &Graph<'_>) -> Vec<Finding> {
                 continue;
             }
             let problem = format!(
-                "reaches a public gateway with {} authentication, not a signed request or token",
-                authentication.name()
+                "reaches a public gateway and {}; a signed request or token is expected",
+                super::identity::authentication_clause(authentication)
             );
             let mut finding = flow_finding(
                 graph,
@@ -471,6 +471,14 @@ mod tests {
         assert_eq!(
             findings[2].unknown,
             ["authentication of flow customer-unknown"]
+        );
+        assert!(
+            findings[0].title.ends_with(
+                "reaches a public gateway and authenticates with API key; a signed request or \
+                 token is expected"
+            ),
+            "{}",
+            findings[0].title
         );
     }
 
