@@ -107,6 +107,18 @@ pub enum ImportError {
         #[source]
         source: YamlError,
     },
+    /// The input is not JSON, or nests deeper than the JSON parser allows.
+    #[error("{file}:{line}:{column}: the file is not valid JSON: {message}")]
+    Json {
+        /// The input's file name.
+        file: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// The parser's description of the error.
+        message: String,
+    },
     /// The input parses but a field does not fit the source format.
     #[error("{file}: `{path}` must be {expected}, but is {found}")]
     Field {
