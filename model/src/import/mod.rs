@@ -7,6 +7,7 @@
 //! the source does not state is recorded as unknown and listed as guessed, never silently
 //! set to none.
 
+pub mod iam;
 pub mod threagile;
 pub mod yaml;
 
@@ -15,6 +16,7 @@ use std::fmt;
 
 use crate::document::{Document, Point, Size};
 
+pub use iam::import_iam;
 pub use threagile::import_threagile;
 pub use yaml::{YamlError, YamlLimits};
 
