@@ -227,7 +227,8 @@ pub fn detect(text: &str) -> Option<SourceFormat> {
 pub fn import(format: SourceFormat, text: &str, file: &str) -> Result<Imported> {
     let imported = match format {
         SourceFormat::Threagile => trustmap_model::import::import_threagile(text, file)?,
-        SourceFormat::ThreatDragon | SourceFormat::Otm | SourceFormat::Pytm | SourceFormat::Iam => {
+        SourceFormat::Iam => trustmap_model::import::import_iam(text, file)?,
+        SourceFormat::ThreatDragon | SourceFormat::Otm | SourceFormat::Pytm => {
             bail!("import of {} is not supported yet", format.name())
         }
     };
