@@ -16,7 +16,8 @@
 //!
 //! Changing its own policies lets an identity grant itself anything, so it leads to one
 //! synthetic identity, the account administrator, which holds admin, invoke and configure
-//! on `*`. A can-assume edge, unlike a grant, carries the technique, so the evidence path of
+//! on `*`. An identity that can become the administrator gets no other technique edge,
+//! since the administrator's grant already covers every node. A can-assume edge, unlike a grant, carries the technique, so the evidence path of
 //! each reached node shows how the identity got there.
 //!
 //! NOTE: passing a role to EC2 also needs an instance profile that contains the role; the
@@ -212,13 +213,19 @@ fn techniques_of(
             .iter()
             .flat_map(|&group| builder.identities[group].attached.iter().copied()),
     );
-    'policies: for policy in attached.filter(|arn| !arn.starts_with("arn:aws:iam::aws:")) {
-        for action in POLICY_VERSION {
-            if effective.allows(action, Some(policy)) {
-                found.push((Target::Administrator, format!("{action} on {policy}")));
-                break 'policies;
+    if found.is_empty() {
+        'policies: for policy in attached.filter(|arn| !arn.starts_with("arn:aws:iam::aws:")) {
+            for action in POLICY_VERSION {
+                if effective.allows(action, Some(policy)) {
+                    found.push((Target::Administrator, format!("{action} on {policy}")));
+                    break 'policies;
+                }
             }
         }
+    }
+    // The administrator's grant covers every node, so becoming anyone else adds nothing.
+    if !found.is_empty() {
+        return found;
     }
 
     // Becoming other identities.

@@ -15,7 +15,8 @@
 //!   does not exclude whole (`s3:*` or `*`), reported as guessed. `NotResource` is taken as
 //!   `*`, reported as guessed.
 //! - Actions of services the model has no nodes for (EC2, RDS...) and resources it has no
-//!   nodes for are reported as left out, once per statement.
+//!   nodes for are reported as left out, once per statement. STS actions are not reported:
+//!   the trust policies read them.
 
 use crate::document::{Action, BoundaryRule, NodeKind};
 
@@ -104,7 +105,9 @@ fn targets(builder: &mut Builder<'_>, statement: &Statement, denies: &[&Statemen
     for action in &action_items {
         let classified = actions::classify(action);
         if let Some(service) = classified.unmodelled.clone() {
-            if !unmodelled_services.contains(&service) {
+            // STS actions have no resource node: they decide which identities can assume
+            // a role that trusts its own account.
+            if service != "sts" && !unmodelled_services.contains(&service) {
                 unmodelled_services.push(service);
             }
         }

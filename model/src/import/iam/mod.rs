@@ -443,7 +443,7 @@ impl<'d> Builder<'d> {
                     node.note
                         .push_str(&format!("\nInstance profile: {}", profile.arn));
                 }
-                let wanted = format!("ec2/{}", profile.name);
+                let wanted = format!("service/ec2/{}", profile.name);
                 let label = format!("EC2 instances with profile {}", profile.name);
                 let service = self.service_node(&wanted, &label, "Amazon EC2");
                 self.add_edge("runs-as", &service, &role_node, EdgeKind::RunsAs);

@@ -378,7 +378,7 @@ fn service_principal(builder: &mut Builder<'_>, role_ix: usize, service: &str) {
     if short == "ec2" && dump_role.is_some_and(|role| !role.instance_profiles.is_empty()) {
         return;
     }
-    let wanted = format!("{short}/{role_name}");
+    let wanted = format!("service/{short}/{role_name}");
     let label = format!("{short} as {role_name}");
     let technology = format!("AWS service {service}");
     let node = builder.service_node(&wanted, &label, &technology);
