@@ -6,9 +6,9 @@ use std::io::{self, BufWriter, Write};
 use anyhow::{Result, bail};
 use trustmap_model::document::{External, ExternalSort, NodeKind};
 use trustmap_model::graph::{Graph, NodeIx};
-use trustmap_model::review::blast::{self, BlastRadius, RankEntry};
+use trustmap_model::review::blast::{self, Access, BlastRadius, Hold, RankEntry, Reached};
 
-use super::text::{Painter, Table};
+use super::text::{Painter, Table, path};
 use super::{BlastRadiusArgs, Status, TableFormat, input};
 
 /// The maximum number of near matches that the error for an unknown id lists.
@@ -37,7 +37,11 @@ pub fn run(args: &BlastRadiusArgs) -> Result<Status> {
         None => {
             let ranking = blast::ranking(&graph);
             match args.format {
-                TableFormat::Text => write_ranking(&mut out, painter, &ranking.entries)?,
+                TableFormat::Text => {
+                    let has_crown_jewel =
+                        (0..graph.node_count()).any(|ix| graph.is_crown_jewel(ix));
+                    write_ranking(&mut out, painter, &ranking.entries, has_crown_jewel)?;
+                }
                 TableFormat::Json => write_json(&mut out, &ranking)?,
             }
         }
@@ -129,22 +133,88 @@ pub fn ranking_table(entries: &[RankEntry]) -> Table {
     table
 }
 
-/// Returns one identity's reach as a table: one row per node reached.
-// NOTE: the blast radius contains only the identity's id so far, so the table has no rows.
-// Once it lists the nodes reached, each becomes a row here: node, kind, access, data exposed,
-// through another identity, path.
-fn radius_table(_radius: &BlastRadius) -> Table {
-    Table::new(&[
+/// Returns one identity's reach as a table: one row per node reached, strongest access
+/// first, with the evidence path of the strongest action (or of the holding, for an
+/// identity or group reached with no action).
+fn radius_table(radius: &BlastRadius) -> Table {
+    let mut table = Table::new(&[
         "node",
         "kind",
         "access",
         "data exposed",
         "through another identity",
         "path",
-    ])
+    ]);
+    for reached in &radius.reached {
+        let mut access: Vec<&str> = Vec::new();
+        if let Some(hold) = reached.hold {
+            access.push(hold_name(hold));
+        }
+        access.extend(reached.access.iter().map(|action| action.name()));
+
+        let exposed = if reached.encrypted {
+            "encrypted".to_owned()
+        } else if reached.data_classes.is_empty() {
+            "-".to_owned()
+        } else {
+            let names: Vec<&str> = reached
+                .data_classes
+                .iter()
+                .map(|class| class.name())
+                .collect();
+            names.join(", ")
+        };
+
+        let evidence = reached
+            .evidence
+            .iter()
+            .find(|evidence| matches!(evidence.access, Access::Action(_)))
+            .or_else(|| reached.evidence.first());
+        table.push(vec![
+            reached.node.clone(),
+            reached.kind.to_owned(),
+            access.join(", "),
+            exposed,
+            through_another(reached),
+            evidence.map_or_else(String::new, |evidence| path(&evidence.nodes)),
+        ]);
+    }
+    table
 }
 
-fn write_ranking(out: &mut dyn Write, painter: Painter, entries: &[RankEntry]) -> io::Result<()> {
+/// Returns whether a node is reached through another identity: `yes`, `no`, or `partly`
+/// with the access that is the compromised identity's own.
+fn through_another(reached: &Reached) -> String {
+    if reached.through_another_identity {
+        return "yes".to_owned();
+    }
+    if reached.own_access == reached.access {
+        return "no".to_owned();
+    }
+    let own: Vec<&str> = reached
+        .own_access
+        .iter()
+        .map(|action| action.name())
+        .collect();
+    format!("partly (own: {})", own.join(", "))
+}
+
+/// Returns how the holder acts as an identity or group, as the radius table spells it.
+fn hold_name(hold: Hold) -> &'static str {
+    match hold {
+        Hold::Associated => "associated",
+        Hold::Assumed => "assumed",
+        Hold::Unlocked => "unlocked",
+        Hold::Member => "member",
+    }
+}
+
+fn write_ranking(
+    out: &mut dyn Write,
+    painter: Painter,
+    entries: &[RankEntry],
+    has_crown_jewel: bool,
+) -> io::Result<()> {
     writeln!(
         out,
         "{}",
@@ -154,7 +224,18 @@ fn write_ranking(out: &mut dyn Write, painter: Painter, entries: &[RankEntry]) -
         writeln!(out, "  No identity or workforce user to compromise.")?;
         return Ok(());
     }
-    ranking_table(entries).write(out, painter, 2)
+    ranking_table(entries).write(out, painter, 2)?;
+    if !has_crown_jewel {
+        writeln!(
+            out,
+            "  {}",
+            painter.dim(
+                "No node is a crown jewel, so the ranking is by nodes reached alone. \
+                 Mark the stores that matter critical or give them data classes."
+            )
+        )?;
+    }
+    Ok(())
 }
 
 fn write_radius(
