@@ -2,8 +2,8 @@
 //! dump, through the built binary.
 //!
 //! The expected blast radii of `tests/fixtures/iam/hand-built-chain.json` are worked out in
-//! the comment on `HAND_BUILT` in `tests/tests/import_iam.rs`: the dump imports to 27
-//! nodes, alice reaches 7 of them, and bob, break-glass, the admins group and the account
+//! the comment on `HAND_BUILT` in `tests/tests/import_iam.rs`. The dump imports to 27
+//! nodes, and alice reaches 7 of them. Bob, break-glass, the admins group and the account
 //! administrator reach the 26 others.
 
 use std::path::{Path, PathBuf};
@@ -74,7 +74,7 @@ fn blast_radius_ranks_imported_account() {
         .lines()
         .skip(2)
         .partition(|line| !line.contains("No node is a crown jewel"));
-    // Nothing in a dump marks a crown jewel, and the ranking says so below the table.
+    // Nothing in a dump marks a crown jewel, and a note below the table states it.
     assert_eq!(notes.len(), 1, "{text}");
     // 16 principals: 3 users, 2 groups, 8 roles, the identity provider, the outside
     // account and the account administrator.

@@ -1,7 +1,7 @@
 //! End-to-end tests of the IAM importer: the cloudsplaining dumps in `fixtures/iam/`, a
 //! hand-built dump whose blast radii are worked out below, and inputs it must reject.
 //!
-//! Counts in the cloudsplaining dumps were taken from the files by hand:
+//! Counts in the cloudsplaining dumps were taken from the files by hand.
 //! `example-authz-details.json` has 3 users (obama, userwithlotsofpermissions, biden),
 //! 2 groups (admin, biden), 3 roles (MyRole, MyOtherRole, OverprivilegedEC2) and 32 managed
 //! policies, of which 4 are attached (InsecurePolicy, AWSLambdaFullAccess,

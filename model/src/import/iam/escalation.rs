@@ -15,7 +15,7 @@
 //! | change its own policies | [`SELF_POLICY`] actions on itself or a group it is in, or `iam:CreatePolicyVersion` or `iam:SetDefaultPolicyVersion` on a managed policy attached to it | the account administrator |
 //!
 //! Changing its own policies lets an identity grant itself anything, so it leads to one
-//! synthetic identity, the account administrator, which holds admin, invoke and configure
+//! synthetic identity, the account administrator, which has admin, invoke and configure
 //! on `*`. An identity that can become the administrator gets no other technique edge,
 //! since the administrator's grant already covers every node. A can-assume edge, unlike a grant, carries the technique, so the evidence path of
 //! each reached node shows how the identity got there.
@@ -113,11 +113,11 @@ pub(super) const POLICY_VERSION: [&str; 2] =
 pub(super) fn escalations(builder: &mut Builder<'_>) {
     let effective = builder.effective_all();
     let trusted = trusted_services(builder);
-    for ix in 0..builder.identities.len() {
+    for (ix, permissions) in effective.iter().enumerate() {
         if builder.identities[ix].kind == IdentityKind::Group {
             continue;
         }
-        let found = techniques_of(builder, ix, &effective[ix], &trusted);
+        let found = techniques_of(builder, ix, permissions, &trusted);
         let from = builder.identities[ix].node.clone();
         let from_arn = builder.identities[ix].arn;
         for (target, technique) in found {
@@ -138,7 +138,7 @@ pub(super) fn escalations(builder: &mut Builder<'_>) {
     }
 }
 
-/// What a technique makes an identity.
+/// The identity that a technique makes its user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
     Identity(usize),
@@ -274,10 +274,10 @@ fn techniques_of(
                         .iter()
                         .any(|service| service == technique.service)
                 });
-                if let Some(technique) = launcher {
-                    if effective.allows("iam:PassRole", Some(target.arn)) {
-                        found.push((Target::Identity(target_ix), describe_pass_role(technique)));
-                    }
+                if let Some(technique) = launcher
+                    && effective.allows("iam:PassRole", Some(target.arn))
+                {
+                    found.push((Target::Identity(target_ix), describe_pass_role(technique)));
                 }
             }
             IdentityKind::User if can_take_over => {
@@ -311,11 +311,11 @@ fn describe_pass_role(technique: &PassRoleTechnique) -> String {
 
 /// Returns the account administrator node, adding it and its grant on `*` when new.
 fn administrator(builder: &mut Builder<'_>) -> String {
-    const WANTED: &str = "account-administrator";
-    if let Some(id) = builder.created.get(WANTED) {
+    const ID: &str = "account-administrator";
+    if let Some(id) = builder.created.get(ID) {
         return id.clone();
     }
-    let id = builder.claim(WANTED);
+    let id = builder.claim(ID);
     let kind = NodeKind::Identity(Identity {
         sort: IdentitySort::IamRole,
         credentials: CredentialLifetime::ShortLived,
@@ -328,7 +328,7 @@ fn administrator(builder: &mut Builder<'_>) -> String {
         .to_owned();
     node.parent = Some(builder.zone.clone());
     builder.document.nodes.push(node);
-    builder.created.insert(WANTED.to_owned(), id.clone());
+    builder.created.insert(ID.to_owned(), id.clone());
     builder.grant(&id, "*", &EVERY_ACTION);
     builder.report.guessed(
         &id,

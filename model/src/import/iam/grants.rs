@@ -2,8 +2,8 @@
 //! boundaries.
 //!
 //! Each action of an Allow statement is mapped by the action table ([`super::actions`]) and
-//! each resource by ARN ([`super::arn`]); the pairs that name the same service become a
-//! grant from the identity to the resource node, its glob, or the node standing for every
+//! each resource by ARN ([`super::arn`]). The pairs that name the same service become a
+//! grant from the identity to the resource node, to its glob, or to the node that is every
 //! resource of the service. `*` actions on `*` resources become a grant on `*`.
 //!
 //! - A Deny statement is reported. An allowed action and resource are dropped, and
@@ -349,10 +349,10 @@ pub(super) fn boundaries(builder: &mut Builder<'_>) {
         builder.identities[ix].boundary = Some(statements);
         let node_id = builder.identities[ix].node.clone();
         let rule_count = rules.len();
-        if let Some(node) = builder.document.node_mut(&node_id) {
-            if let NodeKind::Identity(identity) = &mut node.kind {
-                identity.boundary = Some(rules);
-            }
+        if let Some(node) = builder.document.node_mut(&node_id)
+            && let NodeKind::Identity(identity) = &mut node.kind
+        {
+            identity.boundary = Some(rules);
         }
         let kind = match builder.identities[ix].kind {
             IdentityKind::User => "user",

@@ -18,7 +18,7 @@
 //!   can-assume edges labelled with the technique (see [`escalation`]).
 //!
 //! Nothing in the dump states data classes, encryption or which resources are crown jewels,
-//! so every resource node is created without them and the report says so. The document is
+//! so every resource node is created without them and the report lists each as guessed. The document is
 //! laid out with [`grid_layout`].
 
 mod actions;
@@ -29,7 +29,7 @@ mod grants;
 mod policy;
 mod trust;
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
 
 use crate::document::{
     Account, Action, CanAssume, CredentialLifetime, DataStore, Document, Edge, EdgeKind,

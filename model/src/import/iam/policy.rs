@@ -369,13 +369,14 @@ pub(super) fn allows<'s>(
         Some(_) => covers(statement),
         None => statement.covers_action(action) && statement.covers_every_resource(),
     };
-    let denied = statements.clone().into_iter().any(|statement| {
-        statement.effect == Effect::Deny && statement.conditions.is_empty() && denies(statement)
-    });
-    !denied
-        && statements
-            .into_iter()
-            .any(|statement| statement.effect == Effect::Allow && covers(statement))
+    let allowed = statements
+        .clone()
+        .into_iter()
+        .any(|statement| statement.effect == Effect::Allow && covers(statement));
+    allowed
+        && !statements.into_iter().any(|statement| {
+            statement.effect == Effect::Deny && statement.conditions.is_empty() && denies(statement)
+        })
 }
 
 #[cfg(test)]

@@ -139,11 +139,11 @@ fn conditions(builder: &mut Builder<'_>, path: &str, conditions: &[Condition]) -
     for condition in conditions {
         let key = condition.key.to_ascii_lowercase();
         let operator = condition.operator.as_str();
-        let says_true = condition.values.iter().any(|v| v == "true");
-        let says_false = condition.values.iter().any(|v| v == "false");
-        if key == "aws:multifactorauthpresent" && operator == "Bool" && says_true {
-            flags.mfa_required = true;
-        } else if key == "aws:multifactorauthage" && operator == "Null" && says_false {
+        let is_true = condition.values.iter().any(|v| v == "true");
+        let is_false = condition.values.iter().any(|v| v == "false");
+        let requires_mfa = (key == "aws:multifactorauthpresent" && operator == "Bool" && is_true)
+            || (key == "aws:multifactorauthage" && operator == "Null" && is_false);
+        if requires_mfa {
             flags.mfa_required = true;
         } else if key == "aws:multifactorauthpresent" && operator == "BoolIfExists" {
             builder.report.guessed(
@@ -242,22 +242,22 @@ fn aws_principal(
     };
 
     // A session of a role: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
-    if parsed.service == "sts" {
-        if let Some(rest) = parsed.resource.strip_prefix("assumed-role/") {
-            let role_name = rest.split('/').next().unwrap_or(rest);
-            let role = builder.identities.iter().position(|identity| {
-                identity.kind == IdentityKind::Role
-                    && identity.name == role_name
-                    && own_account.as_deref() == Some(parsed.account)
-            });
-            if let Some(ix) = role {
-                let from = builder.identities[ix].node.clone();
-                builder.can_assume(&from, &to, condition.clone());
-                builder
-                    .report
-                    .mapped(&statement.path, format!("{value} can assume {role_arn}"));
-                return;
-            }
+    if parsed.service == "sts"
+        && let Some(rest) = parsed.resource.strip_prefix("assumed-role/")
+    {
+        let role_name = rest.split('/').next().unwrap_or(rest);
+        let role = builder.identities.iter().position(|identity| {
+            identity.kind == IdentityKind::Role
+                && identity.name == role_name
+                && own_account.as_deref() == Some(parsed.account)
+        });
+        if let Some(ix) = role {
+            let from = builder.identities[ix].node.clone();
+            builder.can_assume(&from, &to, condition.clone());
+            builder
+                .report
+                .mapped(&statement.path, format!("{value} can assume {role_arn}"));
+            return;
         }
     }
 
@@ -337,6 +337,7 @@ fn identity_provider(builder: &mut Builder<'_>, provider: &str) -> String {
     if let Some(id) = builder.created.get(&wanted) {
         return id.clone();
     }
+
     let id = builder.claim(&wanted);
     let kind = NodeKind::Identity(Identity {
         sort: IdentitySort::IdentityProvider {
@@ -352,9 +353,9 @@ fn identity_provider(builder: &mut Builder<'_>, provider: &str) -> String {
         "OIDC identity provider".to_owned()
     };
     node.note = provider.to_owned();
-    let zone = builder.zone.clone();
-    node.parent = Some(zone);
+    node.parent = Some(builder.zone.clone());
     builder.document.nodes.push(node);
+
     builder.created.insert(wanted, id.clone());
     builder.report.guessed(
         provider,
@@ -401,9 +402,12 @@ pub(super) fn account_root_trusts(builder: &mut Builder<'_>) {
     if root_trusts.is_empty() {
         return;
     }
+    // Only identities that may assume some role are candidates: checking the others
+    // against every role would cost identities times roles policy evaluations.
     let effective = builder.effective_all();
     let candidates: Vec<usize> = (0..builder.identities.len())
         .filter(|&ix| builder.identities[ix].kind != IdentityKind::Group)
+        .filter(|&ix| effective[ix].allows("sts:AssumeRole", None))
         .collect();
     for trust in root_trusts {
         let role_arn = builder.identities[trust.role].arn;
