@@ -117,7 +117,11 @@ pub(super) fn escalations(builder: &mut Builder<'_>) {
         if builder.identities[ix].kind == IdentityKind::Group {
             continue;
         }
-        let found = techniques_of(builder, ix, permissions, &trusted);
+        let mut pairs = 0;
+        let found = techniques_of(builder, ix, permissions, &trusted, &mut pairs);
+        if !builder.spend_pair_checks(pairs) {
+            return;
+        }
         let from = builder.identities[ix].node.clone();
         let from_arn = builder.identities[ix].arn;
         for (target, technique) in found {
@@ -175,12 +179,14 @@ fn trusted_services(builder: &Builder<'_>) -> Vec<Vec<String>> {
     trusted
 }
 
-/// Returns each target one identity can become, with the technique's description.
+/// Returns each target one identity can become, with the technique's description, and
+/// sets `pairs` to the number of other identities it was checked against.
 fn techniques_of(
     builder: &Builder<'_>,
     ix: usize,
     effective: &Effective<'_>,
     trusted: &[Vec<String>],
+    pairs: &mut usize,
 ) -> Vec<(Target, String)> {
     let identity = &builder.identities[ix];
     let mut found = Vec::new();
@@ -254,6 +260,7 @@ fn techniques_of(
     if !(can_update_trust || can_take_over || can_join || !launchers.is_empty()) {
         return found;
     }
+    *pairs = builder.identities.len();
     for (target_ix, target) in builder.identities.iter().enumerate() {
         if target_ix == ix {
             continue;

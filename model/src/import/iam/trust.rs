@@ -409,6 +409,9 @@ pub(super) fn account_root_trusts(builder: &mut Builder<'_>) {
         .filter(|&ix| builder.identities[ix].kind != IdentityKind::Group)
         .filter(|&ix| effective[ix].allows("sts:AssumeRole", None))
         .collect();
+    if !builder.spend_pair_checks(candidates.len().saturating_mul(root_trusts.len())) {
+        return;
+    }
     for trust in root_trusts {
         let role_arn = builder.identities[trust.role].arn;
         let to = builder.identities[trust.role].node.clone();
