@@ -234,7 +234,7 @@ pub(super) struct At<'v> {
 }
 
 impl<'v> At<'v> {
-    /// The root of a document; its path is empty.
+    /// Wraps the root of a document, whose path is empty.
     pub fn root(value: &'v Value, file: &'v str) -> Self {
         Self {
             value,

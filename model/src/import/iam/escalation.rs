@@ -20,9 +20,9 @@
 //! since the administrator's grant already covers every node. A can-assume edge, unlike a grant, carries the technique, so the evidence path of
 //! each reached node shows how the identity got there.
 //!
-//! NOTE: passing a role to EC2 also needs an instance profile that contains the role; the
+//! NOTE: passing a role to EC2 also needs an instance profile that contains the role. The
 //! table does not check for one, so an EC2 role without a profile may be reported
-//! reachable when creating a profile is not allowed.
+//! reachable even when creating a profile is not allowed.
 
 use crate::document::{CanAssume, CredentialLifetime, Identity, IdentitySort, Node, NodeKind};
 

@@ -129,7 +129,7 @@ struct Builder<'d> {
     pair_checks: usize,
 }
 
-/// The most identity pairs that account trusts and escalation may check, so that a dump
+/// Maximum number of identity pairs that account trusts and escalation may check, so that a dump
 /// with very many identities fails instead of running for hours.
 // NOTE: a guessed bound. A pair costs one to a few policy evaluations of well under a
 // microsecond each, and the 1,000-role benchmark account checks about 100,000 pairs.

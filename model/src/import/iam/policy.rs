@@ -1,7 +1,7 @@
 //! IAM policy documents: reading their statements, and asking whether a set of statements
 //! allows an action on a resource.
 //!
-//! A document is a JSON object, or a string that holds one. The IAM API returns documents
+//! A document is a JSON object, or a string that contains one. The IAM API returns documents
 //! URL-encoded (RFC 3986 percent-encoding); the AWS CLI decodes them. Both are read.
 //!
 //! Evaluation follows the IAM rules that matter for reachability: a request is allowed when
@@ -91,7 +91,7 @@ impl Condition {
     }
 }
 
-/// Reads a policy document: an object, or a string (URL-encoded or not) that holds one.
+/// Reads a policy document: an object, or a string (URL-encoded or not) that contains one.
 pub(super) fn read_document(at: &At<'_>) -> Result<PolicyDocument, ImportError> {
     match at.value {
         Value::String(text) => {
@@ -328,8 +328,8 @@ impl Statement {
         listed != self.actions.negated
     }
 
-    /// Returns whether the statement applies to a resource ARN. `None` asks whether it
-    /// applies to some resource: true unless it names none.
+    /// Returns whether the statement applies to a resource ARN. With `None` it checks
+    /// whether the statement applies to some resource, which is true unless it names none.
     pub fn covers_resource(&self, resource: Option<&str>) -> bool {
         let Some(resources) = &self.resources else {
             return false;
