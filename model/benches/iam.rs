@@ -48,7 +48,11 @@ fn policy(k: usize) -> Value {
         statements.push(json!({
             "Effect": "Allow",
             "Action": "s3:Get*",
-            "Resource": if k.is_multiple_of(10) { "*".to_owned() } else { format!("arn:aws:s3:::bucket-{}*", k % 7) }
+            "Resource": if k.is_multiple_of(10) {
+                "*".to_owned()
+            } else {
+                format!("arn:aws:s3:::bucket-{}*", k % 7)
+            }
         }));
     }
     if k.is_multiple_of(50) {
@@ -87,10 +91,15 @@ fn role(k: usize) -> Value {
         "Arn": format!("arn:aws:iam::{ACCOUNT}:role/role-{k}"),
         "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [statement]},
         "RolePolicyList": [],
-        "AttachedManagedPolicies": [
-            {"PolicyName": format!("policy-{}", 2 * k), "PolicyArn": format!("arn:aws:iam::{ACCOUNT}:policy/policy-{}", 2 * k)},
-            {"PolicyName": format!("policy-{}", 2 * k + 1), "PolicyArn": format!("arn:aws:iam::{ACCOUNT}:policy/policy-{}", 2 * k + 1)}
-        ]
+        "AttachedManagedPolicies": [attached(2 * k), attached(2 * k + 1)]
+    })
+}
+
+/// Returns the reference to managed policy `k` that an identity lists.
+fn attached(k: usize) -> Value {
+    json!({
+        "PolicyName": format!("policy-{k}"),
+        "PolicyArn": format!("arn:aws:iam::{ACCOUNT}:policy/policy-{k}")
     })
 }
 
@@ -117,9 +126,7 @@ fn group(k: usize) -> Value {
         "GroupName": format!("group-{k}"),
         "Arn": format!("arn:aws:iam::{ACCOUNT}:group/group-{k}"),
         "GroupPolicyList": [],
-        "AttachedManagedPolicies": [
-            {"PolicyName": format!("policy-{k}"), "PolicyArn": format!("arn:aws:iam::{ACCOUNT}:policy/policy-{k}")}
-        ]
+        "AttachedManagedPolicies": [attached(k)]
     })
 }
 

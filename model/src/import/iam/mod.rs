@@ -18,8 +18,8 @@
 //!   can-assume edges labelled with the technique (see [`escalation`]).
 //!
 //! Nothing in the dump states data classes, encryption or which resources are crown jewels,
-//! so every resource node is created without them and the report lists each as guessed. The document is
-//! laid out with [`grid_layout`].
+//! so every resource node is created without them and the report lists each as guessed.
+//! The document is laid out with [`grid_layout`].
 
 mod actions;
 mod arn;
@@ -129,8 +129,8 @@ struct Builder<'d> {
     pair_checks: usize,
 }
 
-/// Maximum number of identity pairs that account trusts and escalation may check, so that a dump
-/// with very many identities fails instead of running for hours.
+/// Maximum number of identity pairs that account trusts and escalation may check, so that
+/// a dump with very many identities fails instead of running for hours.
 // NOTE: a guessed bound. A pair costs one to a few policy evaluations of well under a
 // microsecond each, and the 1,000-role benchmark account checks about 100,000 pairs.
 const MAX_PAIR_CHECKS: usize = 20_000_000;
