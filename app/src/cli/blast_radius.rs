@@ -36,7 +36,11 @@ pub fn run(args: &BlastRadiusArgs) -> Result<Status> {
         None => {
             let ranking = blast::ranking(&graph);
             match args.format {
-                TableFormat::Text => write_ranking(&mut out, painter, &ranking.entries)?,
+                TableFormat::Text => {
+                    let has_crown_jewel =
+                        (0..graph.node_count()).any(|ix| graph.is_crown_jewel(ix));
+                    write_ranking(&mut out, painter, &ranking.entries, has_crown_jewel)?
+                }
                 TableFormat::Json => write_json(&mut out, &ranking)?,
             }
         }
@@ -179,7 +183,12 @@ fn exposure_text(reached: &Reached) -> String {
     classes.join(", ")
 }
 
-fn write_ranking(out: &mut dyn Write, painter: Painter, entries: &[RankEntry]) -> io::Result<()> {
+fn write_ranking(
+    out: &mut dyn Write,
+    painter: Painter,
+    entries: &[RankEntry],
+    has_crown_jewel: bool,
+) -> io::Result<()> {
     writeln!(
         out,
         "{}",
@@ -189,7 +198,18 @@ fn write_ranking(out: &mut dyn Write, painter: Painter, entries: &[RankEntry]) -
         writeln!(out, "  No identity or workforce user to compromise.")?;
         return Ok(());
     }
-    ranking_table(entries).write(out, painter, 2)
+    ranking_table(entries).write(out, painter, 2)?;
+    if !has_crown_jewel {
+        writeln!(
+            out,
+            "  {}",
+            painter.dim(
+                "No node is a crown jewel, so the ranking is by nodes reached alone. \
+                 Mark the stores that matter critical or give them data classes."
+            )
+        )?;
+    }
+    Ok(())
 }
 
 fn write_radius(

@@ -230,7 +230,7 @@ pub fn import(format: SourceFormat, text: &str, file: &str) -> Result<Imported> 
         SourceFormat::ThreatDragon => trustmap_model::import::import_threat_dragon(text, file)?,
         SourceFormat::Otm => trustmap_model::import::import_otm(text, file)?,
         SourceFormat::Pytm => trustmap_model::import::import_pytm(text, file)?,
-        SourceFormat::Iam => bail!("import of {} is not supported yet", format.name()),
+        SourceFormat::Iam => trustmap_model::import::import_iam(text, file)?,
     };
     let entries = |entries: Vec<trustmap_model::import::ReportEntry>| {
         entries

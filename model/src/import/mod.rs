@@ -8,6 +8,7 @@
 //! the source does not state is recorded as unknown and listed as guessed, never silently
 //! set to none.
 
+pub mod iam;
 mod json;
 pub mod otm;
 pub mod pytm;
@@ -21,6 +22,7 @@ use std::fmt;
 use crate::document::Document;
 
 pub use crate::layout::layered_layout;
+pub use iam::import_iam;
 pub use otm::{export_otm, import_otm};
 pub use pytm::import_pytm;
 pub use threagile::import_threagile;
