@@ -6,8 +6,10 @@
 //! [`review`].
 
 pub mod document;
+pub mod edit;
 pub mod geometry;
 pub mod graph;
+pub mod load;
 pub mod review;
 pub mod templates;
 
