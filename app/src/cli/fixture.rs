@@ -146,6 +146,8 @@ pub fn review() -> Review {
                     from: "api".to_owned(),
                     to: "vault".to_owned(),
                     reasons: ids(&["not logged", "no TLS"]),
+                    unknown: Vec::new(),
+                    cedar_not_evaluated: false,
                 }],
             },
         },
@@ -172,9 +174,16 @@ pub fn review() -> Review {
 }
 
 fn item(id: &'static str, state: ItemState, findings: usize) -> ItemResult {
+    let rule = trustmap_model::review::rules::rule(id);
     ItemResult {
         id,
+        pillar: rule.pillar,
+        title: rule.title,
+        automatic: rule.automatic,
         state,
         findings,
+        worst: None,
+        verdict: None,
+        cedar_not_evaluated: false,
     }
 }
