@@ -1,0 +1,1492 @@
+//! The canvas: the diagram painted through one camera, with its own hit-testing.
+//!
+//! The camera is one transform, `screen_from_world`, from world coordinates (the
+//! document's own units, y down) to screen points. Text is laid out at its final on-screen
+//! size every frame, so it stays crisp at every zoom. The canvas paints the geometry that
+//! the model crate computes for every output, and never routes an edge itself.
+//!
+//! One painter senses every click and drag; what it lands on is found by [`hit_test`].
+//! Each node on screen also gets a hover-only widget whose accessible name is its label,
+//! so screen readers and tests can find it.
+//!
+//! Pointer gestures:
+//! - drag on empty space, or with the middle button anywhere: pan;
+//! - Shift and drag on empty space: rubber-band select;
+//! - wheel or pinch: zoom at the cursor;
+//! - drag a node or zone (its title bar or border): move it and the rest of the selection,
+//!   dropping it into the zone under its centre, or out of every zone;
+//! - drag the handle on a node's right side to another node: draw a flow;
+//! - drag a selected zone's bottom-right corner: resize it;
+//! - double-click a node or zone: rename it in place.
+
+use std::collections::{BTreeSet, HashSet};
+use std::sync::Arc;
+
+use egui::emath::TSTransform;
+use egui::epaint::{PathShape, TextShape};
+use egui::text::{LayoutJob, TextWrapping};
+use egui::{
+    Align2, Color32, CornerRadius, FontId, PointerButton, Pos2, Rect, Role, Sense, Shape, Stroke,
+    StrokeKind, Ui, Vec2, WidgetInfo,
+};
+use trustmap_model::Severity;
+use trustmap_model::document::{Authentication, Document, EdgeKind, NodeKind, Point, Size, ZoneSort};
+use trustmap_model::edit::Edit;
+use trustmap_model::geometry::{self, Diagram};
+use trustmap_model::graph::Graph;
+
+use super::actions::PaletteItem;
+use super::app::{Selection, TrustmapApp};
+use super::icons::{IconKind, Icons};
+use super::live_review::Badge;
+use super::text::display;
+
+/// Spacing of the grid, and the step positions snap to, in world units.
+pub const GRID: f32 = 20.0;
+
+/// The zoom range of the camera, in screen points per world unit.
+const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.02..=8.0;
+
+/// Below this zoom, labels give way to plain shapes.
+const LABEL_MIN_ZOOM: f32 = 0.3;
+
+/// Height of a zone's title bar in world units, where a zone can be grabbed.
+const ZONE_TITLE_HEIGHT: f32 = 28.0;
+
+/// Radius of a node's flow handle in screen points.
+const HANDLE_RADIUS: f32 = 6.0;
+
+/// Distance in screen points within which the pointer counts as on an edge or a border.
+const PICK_DISTANCE: f32 = 6.0;
+
+/// Smallest zone size a resize leaves, in world units.
+const MIN_ZONE_SIZE: Size = Size::new(120.0, 80.0);
+
+/// Which kinds of edge and zone are shown. Hidden items are still reviewed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layers {
+    /// Flows.
+    pub flows: bool,
+    /// Can-assume and member-of edges.
+    pub trust: bool,
+    /// Grants.
+    pub grants: bool,
+    /// Runs-as edges.
+    pub runs_as: bool,
+    /// Unlocks edges.
+    pub unlocks: bool,
+    /// Encrypted-by edges.
+    pub encrypted_by: bool,
+    /// Each zone sort, in the order of [`Layers::ZONE_SORTS`].
+    pub zones: [bool; 6],
+}
+
+impl Default for Layers {
+    fn default() -> Self {
+        Self {
+            flows: true,
+            trust: true,
+            grants: true,
+            runs_as: true,
+            unlocks: true,
+            encrypted_by: true,
+            zones: [true; 6],
+        }
+    }
+}
+
+impl Layers {
+    /// The zone sorts' names, in the order of [`Layers::zones`].
+    pub const ZONE_SORTS: [&'static str; 6] = [
+        "accounts",
+        "regions",
+        "VPCs",
+        "subnets",
+        "EKS clusters",
+        "namespaces",
+    ];
+
+    /// Returns whether edges of this kind are shown.
+    pub fn shows_edge(&self, kind: &EdgeKind) -> bool {
+        match kind {
+            EdgeKind::Flow(_) => self.flows,
+            EdgeKind::CanAssume(_) | EdgeKind::MemberOf => self.trust,
+            EdgeKind::Grants(_) => self.grants,
+            EdgeKind::RunsAs => self.runs_as,
+            EdgeKind::Unlocks => self.unlocks,
+            EdgeKind::EncryptedBy => self.encrypted_by,
+        }
+    }
+
+    /// Returns whether a node is shown: every node that is not a zone, and zones of shown
+    /// sorts.
+    pub fn shows_node(&self, kind: &NodeKind) -> bool {
+        let NodeKind::Zone(zone) = kind else {
+            return true;
+        };
+        let index = match zone.sort {
+            ZoneSort::Account(_) => 0,
+            ZoneSort::Region => 1,
+            ZoneSort::Vpc => 2,
+            ZoneSort::Subnet { .. } => 3,
+            ZoneSort::EksCluster => 4,
+            ZoneSort::Namespace => 5,
+        };
+        self.zones[index]
+    }
+}
+
+/// Nodes and edges to stand out, with the rest dimmed or not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Highlight {
+    /// Ids of the highlighted nodes and zones.
+    pub nodes: HashSet<String>,
+    /// Ids of the highlighted edges.
+    pub edges: HashSet<String>,
+    /// Dim everything that is not highlighted.
+    pub dim_rest: bool,
+}
+
+/// A drag in progress.
+#[derive(Clone, Debug)]
+enum Drag {
+    Pan,
+    Move {
+        /// The dragged nodes and zones, none inside another of them.
+        ids: Vec<String>,
+        /// Everything that moves, contents of zones included, with its first position.
+        original: Vec<(String, Point)>,
+        /// The first position of the node under the pointer, which snaps to the grid.
+        anchor: Point,
+        start_world: Pos2,
+        applied: Vec2,
+    },
+    Resize {
+        original: Box<trustmap_model::document::Node>,
+        start_world: Pos2,
+    },
+    Connect {
+        from: String,
+    },
+    RubberBand {
+        start_world: Pos2,
+        additive: bool,
+    },
+}
+
+/// A label being edited in place.
+#[derive(Clone, Debug)]
+struct Rename {
+    id: String,
+    text: String,
+    focused: bool,
+}
+
+/// The canvas's camera, options and gesture in progress.
+#[derive(Clone, Debug)]
+pub struct CanvasState {
+    /// The camera: world coordinates to screen points.
+    pub screen_from_world: TSTransform,
+    /// Moves and new nodes snap to the grid.
+    pub snap_to_grid: bool,
+    /// The grid is drawn.
+    pub show_grid: bool,
+    /// The legend of edge styles is drawn.
+    pub show_legend: bool,
+    /// Which kinds of edge and zone are shown.
+    pub layers: Layers,
+    /// What a finding or a blast radius highlights.
+    pub highlight: Option<Highlight>,
+    /// The canvas's rectangle on screen in the last frame.
+    pub screen_rect: Rect,
+    drag: Option<Drag>,
+    rename: Option<Rename>,
+    fit_requested: bool,
+    bring_into_view: Option<Rect>,
+}
+
+impl Default for CanvasState {
+    fn default() -> Self {
+        Self {
+            screen_from_world: TSTransform::IDENTITY,
+            snap_to_grid: true,
+            show_grid: true,
+            show_legend: true,
+            layers: Layers::default(),
+            highlight: None,
+            screen_rect: Rect::NOTHING,
+            drag: None,
+            rename: None,
+            fit_requested: true,
+            bring_into_view: None,
+        }
+    }
+}
+
+impl CanvasState {
+    /// Fits the whole diagram on screen at the next frame.
+    pub fn request_fit(&mut self) {
+        self.fit_requested = true;
+    }
+
+    /// Moves the camera at the next frame so that a world rectangle is on screen, zooming
+    /// out only when it does not fit.
+    pub fn request_bring_into_view(&mut self, world_rect: Rect) {
+        self.bring_into_view = Some(world_rect);
+    }
+
+    /// Forgets the gesture, highlight and camera of the previous document.
+    pub fn reset_for_new_document(&mut self) {
+        self.drag = None;
+        self.rename = None;
+        self.highlight = None;
+        self.fit_requested = true;
+    }
+
+    /// Abandons a rename or a connection being drawn.
+    pub fn cancel(&mut self) {
+        self.rename = None;
+        if matches!(self.drag, Some(Drag::Connect { .. } | Drag::RubberBand { .. })) {
+            self.drag = None;
+        }
+    }
+
+    /// Returns whether a label is being edited in place.
+    pub fn is_renaming(&self) -> bool {
+        self.rename.is_some()
+    }
+
+    /// Returns a world point snapped to the grid when snapping is on.
+    pub fn snap(&self, point: Point) -> Point {
+        if self.snap_to_grid {
+            Point::new(
+                (point.x / GRID).round() * GRID,
+                (point.y / GRID).round() * GRID,
+            )
+        } else {
+            point
+        }
+    }
+
+    /// Returns the world point at the centre of the canvas.
+    pub fn view_center_world(&self) -> Point {
+        let center = if self.screen_rect.is_positive() {
+            self.screen_rect.center()
+        } else {
+            Pos2::ZERO
+        };
+        from_pos(self.screen_from_world.inverse() * center)
+    }
+
+    /// Returns the zoom: screen points per world unit.
+    pub fn zoom(&self) -> f32 {
+        self.screen_from_world.scaling
+    }
+
+    /// Draws the View menu: fit, grid, snap, legend and layers.
+    pub fn view_menu(&mut self, ui: &mut Ui) {
+        if ui.button("Zoom to fit (F)").clicked() {
+            self.request_fit();
+        }
+        ui.checkbox(&mut self.show_grid, "Show grid");
+        ui.checkbox(&mut self.snap_to_grid, "Snap to grid");
+        ui.checkbox(&mut self.show_legend, "Show legend");
+        ui.separator();
+        ui.label("Edges");
+        ui.checkbox(&mut self.layers.flows, "Flows");
+        ui.checkbox(&mut self.layers.trust, "Trust (can assume, member of)");
+        ui.checkbox(&mut self.layers.grants, "Grants");
+        ui.checkbox(&mut self.layers.runs_as, "Runs as");
+        ui.checkbox(&mut self.layers.unlocks, "Unlocks");
+        ui.checkbox(&mut self.layers.encrypted_by, "Encrypted by");
+        ui.separator();
+        ui.label("Zones");
+        for (shown, name) in self.layers.zones.iter_mut().zip(Layers::ZONE_SORTS) {
+            ui.checkbox(shown, capitalized(name));
+        }
+    }
+
+    fn fit(&mut self, world: Rect, screen: Rect) {
+        if !screen.is_positive() {
+            return;
+        }
+        let world = world.expand(40.0);
+        let scale = if world.is_positive() {
+            (screen.width() / world.width()).min(screen.height() / world.height())
+        } else {
+            1.0
+        }
+        .clamp(*ZOOM_RANGE.start(), 1.5);
+        let center = if world.is_finite() {
+            world.center()
+        } else {
+            Pos2::ZERO
+        };
+        self.screen_from_world =
+            TSTransform::new(screen.center().to_vec2() - center.to_vec2() * scale, scale);
+    }
+
+    fn show_in_view(&mut self, world: Rect, screen: Rect) {
+        let visible = self.screen_from_world.inverse() * screen;
+        if visible.contains_rect(world.expand(20.0)) {
+            return;
+        }
+        let scale = self.zoom();
+        let fits = world.width() * scale < screen.width() - 40.0
+            && world.height() * scale < screen.height() - 40.0;
+        if fits {
+            self.screen_from_world.translation =
+                screen.center().to_vec2() - world.center().to_vec2() * scale;
+        } else {
+            self.fit(world, screen);
+        }
+    }
+
+    fn zoom_at(&mut self, screen_point: Pos2, factor: f32) {
+        let current = self.zoom();
+        let target = (current * factor).clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end());
+        let factor = target / current;
+        let pivot = screen_point.to_vec2();
+        self.screen_from_world = TSTransform::from_translation(pivot)
+            * TSTransform::from_scaling(factor)
+            * TSTransform::from_translation(-pivot)
+            * self.screen_from_world;
+    }
+}
+
+/// What the pointer is over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Hit {
+    Handle(usize),
+    Resize(usize),
+    Node(usize),
+    Zone(usize),
+    Edge(usize),
+    Empty,
+}
+
+/// Draws the canvas and handles its input.
+pub fn show(app: &mut TrustmapApp, ui: &mut Ui) {
+    let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
+    response.widget_info(|| WidgetInfo::labeled(Role::Canvas, true, "Diagram canvas"));
+    let screen_rect = response.rect;
+    app.canvas.screen_rect = screen_rect;
+
+    let diagram = app.diagram();
+    if app.canvas.fit_requested {
+        app.canvas.fit_requested = false;
+        app.canvas.fit(to_rect(diagram.bounds), screen_rect);
+    }
+    if let Some(world) = app.canvas.bring_into_view.take() {
+        app.canvas.show_in_view(world, screen_rect);
+    }
+
+    handle_zoom(app, ui, &response);
+    handle_pointer(app, ui, &response, &diagram);
+    handle_palette_drop(app, &response);
+
+    let diagram = app.diagram();
+    let review = Arc::clone(app.review.current());
+    let icons_ctx = ui.ctx().clone();
+    app.icons(&icons_ctx);
+    let hovered = response
+        .hover_pos()
+        .map(|pointer| hit_test(app, &diagram, pointer));
+
+    let painter = painter.with_clip_rect(screen_rect);
+    let scene = Scene {
+        doc: &app.doc,
+        diagram: &diagram,
+        canvas: &app.canvas,
+        selection: &app.selection,
+        badges: &review.badges,
+        icons: app.icons_if_loaded(),
+        hovered,
+        pixels_per_point: ui.ctx().pixels_per_point(),
+    };
+    scene.paint(&painter, screen_rect);
+    paint_gesture(app, ui, &painter, &response);
+    register_accessible_nodes(app, ui, &diagram, screen_rect);
+    show_rename(app, ui, &diagram);
+}
+
+fn handle_zoom(app: &mut TrustmapApp, ui: &Ui, response: &egui::Response) {
+    let Some(pointer) = response.hover_pos() else {
+        return;
+    };
+    let (scroll, zoom) = ui.input(|input| (input.smooth_scroll_delta, input.zoom_delta()));
+    // The wheel zooms, as in most diagram editors; pinch and Ctrl with the wheel do too.
+    let factor = zoom * (scroll.y / 400.0).exp();
+    if (factor - 1.0).abs() > 1e-4 {
+        app.canvas.zoom_at(pointer, factor);
+    }
+    if scroll.x != 0.0 {
+        app.canvas.screen_from_world.translation.x += scroll.x;
+    }
+}
+
+fn handle_pointer(app: &mut TrustmapApp, ui: &Ui, response: &egui::Response, diagram: &Diagram) {
+    let shift = ui.input(|input| input.modifiers.shift);
+    let world_from_screen = app.canvas.screen_from_world.inverse();
+
+    if response.drag_started() {
+        let origin = ui
+            .input(|input| input.pointer.press_origin())
+            .or(response.interact_pointer_pos())
+            .unwrap_or(response.rect.center());
+        let middle = response.dragged_by(PointerButton::Middle);
+        let hit = if middle {
+            Hit::Empty
+        } else {
+            hit_test(app, diagram, origin)
+        };
+        app.canvas.drag = start_drag(app, diagram, hit, world_from_screen * origin, shift, middle);
+    }
+
+    if response.dragged() {
+        let pointer = response.interact_pointer_pos();
+        match app.canvas.drag.clone() {
+            Some(Drag::Pan) => app.canvas.screen_from_world.translation += response.drag_delta(),
+            Some(Drag::Move { .. }) => {
+                if let Some(pointer) = pointer {
+                    continue_move(app, world_from_screen * pointer);
+                }
+            }
+            Some(Drag::Resize { original, start_world }) => {
+                if let Some(pointer) = pointer {
+                    let delta = world_from_screen * pointer - start_world;
+                    let resized = resized_zone(&app.canvas, &original, delta);
+                    app.apply_preview(Edit::ReplaceNode {
+                        id: original.id.clone(),
+                        node: resized,
+                    });
+                }
+            }
+            Some(Drag::Connect { .. } | Drag::RubberBand { .. }) | None => {}
+        }
+    }
+
+    if response.drag_stopped() {
+        let pointer = response
+            .interact_pointer_pos()
+            .or(ui.input(|input| input.pointer.latest_pos()));
+        if let Some(drag) = app.canvas.drag.take() {
+            finish_drag(app, diagram, drag, pointer);
+        }
+    }
+
+    if response.double_clicked() {
+        if let Some(pointer) = response.interact_pointer_pos() {
+            if let Hit::Node(ix) | Hit::Zone(ix) = hit_test(app, diagram, pointer) {
+                let node = &app.doc.nodes[ix];
+                app.canvas.rename = Some(Rename {
+                    id: node.id.clone(),
+                    text: node.label.clone(),
+                    focused: false,
+                });
+            }
+        }
+    } else if response.clicked() {
+        if let Some(pointer) = response.interact_pointer_pos() {
+            click(app, hit_test(app, diagram, pointer), shift);
+        }
+    }
+}
+
+fn click(app: &mut TrustmapApp, hit: Hit, shift: bool) {
+    let (id, is_edge) = match hit {
+        Hit::Node(ix) | Hit::Zone(ix) | Hit::Handle(ix) | Hit::Resize(ix) => {
+            (app.doc.nodes[ix].id.clone(), false)
+        }
+        Hit::Edge(ix) => (app.doc.edges[ix].id.clone(), true),
+        Hit::Empty => {
+            if !shift {
+                app.selection.clear();
+            }
+            return;
+        }
+    };
+    let set = if is_edge {
+        &mut app.selection.edges
+    } else {
+        &mut app.selection.nodes
+    };
+    if shift {
+        if !set.remove(&id) {
+            set.insert(id);
+        }
+    } else if is_edge {
+        app.selection.only_edge(&id);
+    } else {
+        app.selection.only_node(&id);
+    }
+}
+
+fn start_drag(
+    app: &mut TrustmapApp,
+    diagram: &Diagram,
+    hit: Hit,
+    start_world: Pos2,
+    shift: bool,
+    middle: bool,
+) -> Option<Drag> {
+    if middle {
+        return Some(Drag::Pan);
+    }
+    match hit {
+        Hit::Handle(ix) => Some(Drag::Connect {
+            from: app.doc.nodes[ix].id.clone(),
+        }),
+        Hit::Resize(ix) => Some(Drag::Resize {
+            original: Box::new(app.doc.nodes[ix].clone()),
+            start_world,
+        }),
+        Hit::Node(ix) | Hit::Zone(ix) => {
+            let id = app.doc.nodes[ix].id.clone();
+            if !app.selection.nodes.contains(&id) {
+                if shift {
+                    app.selection.nodes.insert(id);
+                } else {
+                    app.selection.only_node(&id);
+                }
+            }
+            Some(start_move(app, diagram, ix, start_world))
+        }
+        Hit::Edge(_) => None,
+        Hit::Empty if shift => Some(Drag::RubberBand {
+            start_world,
+            additive: true,
+        }),
+        Hit::Empty => Some(Drag::Pan),
+    }
+}
+
+fn start_move(app: &TrustmapApp, _diagram: &Diagram, anchor_ix: usize, start_world: Pos2) -> Drag {
+    let graph = Graph::new(&app.doc);
+    let selected: BTreeSet<usize> = app
+        .selection
+        .nodes
+        .iter()
+        .filter_map(|id| graph.ix(id))
+        .collect();
+    // A node inside a selected zone moves with the zone, so only the outermost selected
+    // items are moved by name.
+    let tops: Vec<usize> = selected
+        .iter()
+        .copied()
+        .filter(|&ix| !graph.zones_of(ix).iter().any(|zone| selected.contains(zone)))
+        .collect();
+    let mut moving: BTreeSet<usize> = BTreeSet::new();
+    for &ix in &tops {
+        moving.insert(ix);
+        moving.extend(graph.descendants(ix));
+    }
+    Drag::Move {
+        ids: tops.iter().map(|&ix| graph.id(ix).to_owned()).collect(),
+        original: moving
+            .iter()
+            .map(|&ix| (graph.id(ix).to_owned(), graph.node(ix).position))
+            .collect(),
+        anchor: graph.node(anchor_ix).position,
+        start_world,
+        applied: Vec2::ZERO,
+    }
+}
+
+fn continue_move(app: &mut TrustmapApp, pointer_world: Pos2) {
+    let Some(Drag::Move {
+        ids,
+        anchor,
+        start_world,
+        applied,
+        ..
+    }) = &app.canvas.drag
+    else {
+        return;
+    };
+    let wanted = pointer_world - *start_world;
+    let target = app
+        .canvas
+        .snap(Point::new(anchor.x + wanted.x, anchor.y + wanted.y));
+    let delta = Vec2::new(target.x - anchor.x, target.y - anchor.y);
+    let step = delta - *applied;
+    if step == Vec2::ZERO {
+        return;
+    }
+    let edit = Edit::MoveNodes {
+        ids: ids.clone(),
+        delta: Point::new(step.x, step.y),
+    };
+    if app.apply_preview(edit)
+        && let Some(Drag::Move { applied, .. }) = &mut app.canvas.drag
+    {
+        *applied = delta;
+    }
+}
+
+fn resized_zone(
+    canvas: &CanvasState,
+    original: &trustmap_model::document::Node,
+    delta: Vec2,
+) -> trustmap_model::document::Node {
+    let corner = canvas.snap(Point::new(
+        original.position.x + original.size.width + delta.x,
+        original.position.y + original.size.height + delta.y,
+    ));
+    let mut resized = original.clone();
+    resized.size = Size::new(
+        (corner.x - original.position.x).max(MIN_ZONE_SIZE.width),
+        (corner.y - original.position.y).max(MIN_ZONE_SIZE.height),
+    );
+    resized
+}
+
+fn finish_drag(app: &mut TrustmapApp, diagram: &Diagram, drag: Drag, pointer: Option<Pos2>) {
+    let world_from_screen = app.canvas.screen_from_world.inverse();
+    match drag {
+        Drag::Pan => {}
+        Drag::Move {
+            ids,
+            original,
+            applied,
+            ..
+        } => finish_move(app, ids, original, applied),
+        Drag::Resize { original, .. } => {
+            let resized = app.doc.node(&original.id).cloned();
+            app.apply_preview(Edit::ReplaceNode {
+                id: original.id.clone(),
+                node: (*original).clone(),
+            });
+            if let Some(resized) = resized.filter(|resized| resized.size != original.size) {
+                app.apply(Edit::ReplaceNode {
+                    id: original.id.clone(),
+                    node: resized,
+                });
+            }
+        }
+        Drag::Connect { from } => {
+            let Some(pointer) = pointer else {
+                return;
+            };
+            if let Hit::Node(ix) | Hit::Handle(ix) = hit_test(app, diagram, pointer) {
+                let to = app.doc.nodes[ix].id.clone();
+                if to != from {
+                    app.add_flow(&from, &to);
+                }
+            }
+        }
+        Drag::RubberBand {
+            start_world,
+            additive,
+        } => {
+            let Some(pointer) = pointer else {
+                return;
+            };
+            let band = Rect::from_two_pos(start_world, world_from_screen * pointer);
+            if !additive {
+                app.selection.clear();
+            }
+            for shape in &diagram.nodes {
+                if band.intersects(to_rect(shape.rect)) {
+                    app.selection.nodes.insert(app.doc.nodes[shape.node].id.clone());
+                }
+            }
+            for shape in &diagram.zones {
+                if band.contains_rect(to_rect(shape.rect)) {
+                    app.selection.nodes.insert(app.doc.nodes[shape.node].id.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Ends a move: works out which zone each moved item now lies in, puts the document back
+/// as it was before the drag, and applies the move and the new parents as one edit.
+fn finish_move(app: &mut TrustmapApp, ids: Vec<String>, original: Vec<(String, Point)>, applied: Vec2) {
+    let moving: BTreeSet<String> = original.iter().map(|(id, _)| id.clone()).collect();
+    let mut reparent = Vec::new();
+    for id in &ids {
+        let Some(node) = app.doc.node(id) else {
+            continue;
+        };
+        let center = Point::new(
+            node.position.x + node.size.width / 2.0,
+            node.position.y + node.size.height / 2.0,
+        );
+        let current = node.parent.clone();
+        let parent = app.innermost_zone_at(center, &moving);
+        if parent != current {
+            reparent.push(Edit::SetParent {
+                id: id.clone(),
+                parent,
+            });
+        }
+    }
+
+    if applied != Vec2::ZERO {
+        app.apply_preview(Edit::SetPositions {
+            positions: original,
+        });
+    }
+    let mut edits = Vec::new();
+    if applied != Vec2::ZERO {
+        edits.push(Edit::MoveNodes {
+            ids,
+            delta: Point::new(applied.x, applied.y),
+        });
+    }
+    edits.extend(reparent);
+    if !edits.is_empty() {
+        app.apply(Edit::Batch(edits));
+    }
+}
+
+fn handle_palette_drop(app: &mut TrustmapApp, response: &egui::Response) {
+    let Some(item) = response.dnd_release_payload::<PaletteItem>() else {
+        return;
+    };
+    let Some(pointer) = response.ctx.input(|input| input.pointer.latest_pos()) else {
+        return;
+    };
+    let world = app.canvas.screen_from_world.inverse() * pointer;
+    app.add_item(*item, from_pos(world));
+}
+
+/// Returns what lies under a screen point: a flow handle, a zone's resize corner, a node,
+/// an edge, a zone's title bar or border, or nothing.
+fn hit_test(app: &TrustmapApp, diagram: &Diagram, pointer: Pos2) -> Hit {
+    let canvas = &app.canvas;
+    let camera = canvas.screen_from_world;
+    let world = camera.inverse() * pointer;
+    let tolerance = PICK_DISTANCE / camera.scaling;
+
+    for shape in diagram.nodes.iter().rev() {
+        let rect = to_rect(shape.rect);
+        if !rect.expand(HANDLE_RADIUS / camera.scaling + tolerance).contains(world) {
+            continue;
+        }
+        let handle = camera * handle_world(rect);
+        if handle.distance(pointer) <= HANDLE_RADIUS + 2.0 {
+            return Hit::Handle(shape.node);
+        }
+    }
+
+    for shape in diagram.zones.iter().rev() {
+        let node = &app.doc.nodes[shape.node];
+        if !canvas.layers.shows_node(&node.kind) || !app.selection.nodes.contains(&node.id) {
+            continue;
+        }
+        let corner = camera * to_pos(shape.rect.max);
+        if corner.distance(pointer) <= PICK_DISTANCE + 2.0 {
+            return Hit::Resize(shape.node);
+        }
+    }
+
+    if let Some(shape) = diagram
+        .nodes
+        .iter()
+        .rev()
+        .find(|shape| to_rect(shape.rect).contains(world))
+    {
+        return Hit::Node(shape.node);
+    }
+
+    for shape in &diagram.edges {
+        if !canvas.layers.shows_edge(&app.doc.edges[shape.edge].kind) {
+            continue;
+        }
+        let near = shape
+            .route
+            .windows(2)
+            .any(|pair| distance_to_segment(world, to_pos(pair[0]), to_pos(pair[1])) <= tolerance);
+        if near {
+            return Hit::Edge(shape.edge);
+        }
+    }
+
+    for shape in diagram.zones.iter().rev() {
+        if !canvas.layers.shows_node(&app.doc.nodes[shape.node].kind) {
+            continue;
+        }
+        let rect = to_rect(shape.rect);
+        let title = Rect::from_min_max(
+            rect.min,
+            Pos2::new(rect.max.x, rect.min.y + ZONE_TITLE_HEIGHT.min(rect.height())),
+        );
+        let on_border = rect.expand(tolerance).contains(world) && !rect.shrink(tolerance).contains(world);
+        if title.contains(world) || on_border {
+            return Hit::Zone(shape.node);
+        }
+    }
+    Hit::Empty
+}
+
+fn handle_world(rect: Rect) -> Pos2 {
+    Pos2::new(rect.max.x, rect.center().y)
+}
+
+fn distance_to_segment(point: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let along = b - a;
+    let length_squared = along.length_sq();
+    if length_squared == 0.0 {
+        return point.distance(a);
+    }
+    let t = ((point - a).dot(along) / length_squared).clamp(0.0, 1.0);
+    point.distance(a + along * t)
+}
+
+/// Gives each node and zone on screen a hover-only widget named by its label, so screen
+/// readers and tests can find it. Clicks and drags still reach the canvas.
+fn register_accessible_nodes(app: &TrustmapApp, ui: &Ui, diagram: &Diagram, screen_rect: Rect) {
+    let camera = app.canvas.screen_from_world;
+    let shapes = diagram
+        .zones
+        .iter()
+        .map(|zone| (zone.node, zone.rect))
+        .chain(diagram.nodes.iter().map(|node| (node.node, node.rect)));
+    for (ix, rect) in shapes {
+        let node = &app.doc.nodes[ix];
+        let screen = camera * to_rect(rect);
+        if !screen.intersects(screen_rect) || !app.canvas.layers.shows_node(&node.kind) {
+            continue;
+        }
+        let response = ui.interact(
+            screen.intersect(screen_rect),
+            ui.scope_id().with(("node", &node.id)),
+            Sense::hover(),
+        );
+        let selected = app.selection.nodes.contains(&node.id)
+            || app
+                .canvas
+                .highlight
+                .as_ref()
+                .is_some_and(|highlight| highlight.nodes.contains(&node.id));
+        let label = node.label.clone();
+        response.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));
+    }
+}
+
+fn show_rename(app: &mut TrustmapApp, ui: &mut Ui, diagram: &Diagram) {
+    let Some(rename) = &mut app.canvas.rename else {
+        return;
+    };
+    let Some(ix) = app.doc.nodes.iter().position(|node| node.id == rename.id) else {
+        app.canvas.rename = None;
+        return;
+    };
+    let Some(rect) = diagram
+        .nodes
+        .iter()
+        .map(|shape| (shape.node, shape.rect))
+        .chain(diagram.zones.iter().map(|shape| (shape.node, shape.rect)))
+        .find(|(node, _)| *node == ix)
+        .map(|(_, rect)| app.canvas.screen_from_world * to_rect(rect))
+    else {
+        app.canvas.rename = None;
+        return;
+    };
+
+    let field_rect = Rect::from_min_size(rect.min + Vec2::new(4.0, 4.0), Vec2::new(rect.width().max(160.0) - 8.0, 24.0));
+    let response = ui.put(
+        field_rect,
+        egui::TextEdit::singleline(&mut rename.text).hint_text("Label"),
+    );
+    if !rename.focused {
+        response.request_focus();
+        rename.focused = true;
+        return;
+    }
+    if !response.lost_focus() {
+        return;
+    }
+
+    let cancelled = ui.input(|input| input.key_pressed(egui::Key::Escape));
+    let Some(rename) = app.canvas.rename.take() else {
+        return;
+    };
+    let label = rename.text.trim().to_owned();
+    if cancelled || label.is_empty() || label == app.doc.nodes[ix].label {
+        return;
+    }
+    let mut node = app.doc.nodes[ix].clone();
+    node.label = label;
+    app.apply(Edit::ReplaceNode {
+        id: rename.id,
+        node,
+    });
+}
+
+fn paint_gesture(app: &TrustmapApp, ui: &Ui, painter: &egui::Painter, response: &egui::Response) {
+    let camera = app.canvas.screen_from_world;
+    let pointer = ui.input(|input| input.pointer.latest_pos());
+    let accent = ui.visuals().selection.stroke.color;
+    match (&app.canvas.drag, pointer) {
+        (Some(Drag::RubberBand { start_world, .. }), Some(pointer)) => {
+            let band = Rect::from_two_pos(camera * *start_world, pointer);
+            painter.rect(
+                band,
+                CornerRadius::ZERO,
+                accent.gamma_multiply(0.1),
+                Stroke::new(1.0, accent),
+                StrokeKind::Inside,
+            );
+        }
+        (Some(Drag::Connect { from }), Some(pointer)) => {
+            if let Some(node) = app.doc.node(from) {
+                let rect = camera
+                    * Rect::from_min_size(
+                        to_pos(node.position),
+                        Vec2::new(node.size.width, node.size.height),
+                    );
+                let start = Pos2::new(rect.max.x, rect.center().y);
+                painter.arrow(start, pointer - start, Stroke::new(2.0, accent));
+            }
+        }
+        _ => {}
+    }
+
+    let over_canvas = pointer.filter(|pointer| response.rect.contains(*pointer));
+    if let (Some(item), Some(pointer)) = (
+        egui::DragAndDrop::payload::<PaletteItem>(ui.ctx()),
+        over_canvas,
+    ) {
+        let kind = item.kind();
+        let size = trustmap_model::document::Node::new("", "", kind).size;
+        let ghost = Rect::from_center_size(pointer, Vec2::new(size.width, size.height) * camera.scaling);
+        painter.rect(
+            ghost,
+            CornerRadius::same(6),
+            accent.gamma_multiply(0.15),
+            Stroke::new(1.5, accent),
+            StrokeKind::Inside,
+        );
+        painter.text(
+            ghost.center(),
+            Align2::CENTER_CENTER,
+            item.title(),
+            FontId::proportional(14.0),
+            accent,
+        );
+    }
+}
+
+/// Everything one frame of painting reads.
+struct Scene<'a> {
+    doc: &'a Document,
+    diagram: &'a Diagram,
+    canvas: &'a CanvasState,
+    selection: &'a Selection,
+    badges: &'a std::collections::HashMap<String, Badge>,
+    icons: Option<&'a Icons>,
+    hovered: Option<Hit>,
+    pixels_per_point: f32,
+}
+
+impl Scene<'_> {
+    fn camera(&self) -> TSTransform {
+        self.canvas.screen_from_world
+    }
+
+    fn paint(&self, painter: &egui::Painter, screen_rect: Rect) {
+        painter.rect_filled(screen_rect, CornerRadius::ZERO, Color32::from_rgb(248, 249, 251));
+        if self.canvas.show_grid {
+            self.paint_grid(painter, screen_rect);
+        }
+        let visible_world = self.camera().inverse() * screen_rect;
+
+        for zone in &self.diagram.zones {
+            let rect = to_rect(zone.rect);
+            if rect.intersects(visible_world) {
+                self.paint_zone(painter, zone.node, rect);
+            }
+        }
+        for edge in &self.diagram.edges {
+            if edge_bounds(edge).intersects(visible_world) {
+                self.paint_edge(painter, edge);
+            }
+        }
+        for node in &self.diagram.nodes {
+            let rect = to_rect(node.rect);
+            if rect.intersects(visible_world) {
+                self.paint_node(painter, node.node, rect);
+            }
+        }
+        if self.canvas.show_legend {
+            paint_legend(painter, screen_rect);
+        }
+    }
+
+    fn paint_grid(&self, painter: &egui::Painter, screen_rect: Rect) {
+        let camera = self.camera();
+        let mut step = GRID * camera.scaling;
+        while step < 10.0 {
+            step *= 5.0;
+        }
+        let world_step = step / camera.scaling;
+        let origin = camera * Pos2::ZERO;
+        let stroke = Stroke::new(1.0, Color32::from_rgb(232, 235, 240));
+
+        let first_x = origin.x + ((screen_rect.left() - origin.x) / step).ceil() * step;
+        let mut x = first_x;
+        while x <= screen_rect.right() {
+            painter.vline(x, screen_rect.y_range(), stroke);
+            x += step;
+        }
+        let first_y = origin.y + ((screen_rect.top() - origin.y) / step).ceil() * step;
+        let mut y = first_y;
+        while y <= screen_rect.bottom() {
+            painter.hline(screen_rect.x_range(), y, stroke);
+            y += step;
+        }
+        debug_assert!(world_step > 0.0);
+    }
+
+    fn emphasis(&self, id: &str, is_edge: bool) -> Emphasis {
+        let selected = if is_edge {
+            self.selection.edges.contains(id)
+        } else {
+            self.selection.nodes.contains(id)
+        };
+        let Some(highlight) = &self.canvas.highlight else {
+            return Emphasis { selected, highlighted: false, dimmed: false };
+        };
+        let highlighted = if is_edge {
+            highlight.edges.contains(id)
+        } else {
+            highlight.nodes.contains(id)
+        };
+        Emphasis {
+            selected,
+            highlighted,
+            dimmed: highlight.dim_rest && !highlighted && !selected,
+        }
+    }
+
+    fn paint_zone(&self, painter: &egui::Painter, ix: usize, world_rect: Rect) {
+        let node = &self.doc.nodes[ix];
+        let NodeKind::Zone(zone) = &node.kind else {
+            return;
+        };
+        if !self.canvas.layers.shows_node(&node.kind) {
+            return;
+        }
+        let camera = self.camera();
+        let rect = camera * world_rect;
+        let emphasis = self.emphasis(&node.id, false);
+        let tint = zone_color(&zone.sort);
+        let fade = if emphasis.dimmed { 0.35 } else { 1.0 };
+        let stroke = if emphasis.selected {
+            Stroke::new(2.5, SELECTED)
+        } else if emphasis.highlighted {
+            Stroke::new(3.0, HIGHLIGHT)
+        } else {
+            Stroke::new(1.5, tint.gamma_multiply(fade))
+        };
+        painter.rect(
+            rect,
+            CornerRadius::same(8),
+            tint.gamma_multiply(0.07 * fade),
+            stroke,
+            StrokeKind::Inside,
+        );
+
+        let zoom = camera.scaling;
+        if zoom >= LABEL_MIN_ZOOM {
+            let title_height = ZONE_TITLE_HEIGHT * zoom;
+            let icon_side = (title_height - 8.0).max(0.0);
+            self.paint_icon(painter, IconKind::Zone, Rect::from_min_size(rect.min + Vec2::splat(4.0), Vec2::splat(icon_side)), fade);
+            let mut title = display(&node.label).into_owned();
+            title.push_str("  ·  ");
+            title.push_str(zone.sort.name());
+            if zone.cde {
+                title.push_str(", CDE");
+            }
+            let left = rect.min.x + icon_side + 10.0;
+            self.paint_label(
+                painter,
+                &title,
+                Pos2::new(left, rect.min.y + title_height / 2.0),
+                (rect.max.x - left - 6.0).max(0.0),
+                font_size(13.0 * zoom),
+                tint.gamma_multiply(fade),
+                Align2::LEFT_CENTER,
+            );
+        }
+        if emphasis.selected {
+            let corner = rect.max;
+            painter.rect_filled(
+                Rect::from_center_size(corner, Vec2::splat(9.0)),
+                CornerRadius::same(2),
+                SELECTED,
+            );
+        }
+    }
+
+    fn paint_edge(&self, painter: &egui::Painter, shape: &geometry::EdgeShape) {
+        let edge = &self.doc.edges[shape.edge];
+        if !self.canvas.layers.shows_edge(&edge.kind) {
+            return;
+        }
+        let camera = self.camera();
+        let emphasis = self.emphasis(&edge.id, true);
+        let style = EdgeStyle::of(&edge.kind);
+        let fade = if emphasis.dimmed { 0.2 } else { 1.0 };
+        let (color, width) = if emphasis.selected {
+            (SELECTED, style.width + 1.5)
+        } else if emphasis.highlighted {
+            (HIGHLIGHT, style.width + 2.0)
+        } else {
+            (style.color.gamma_multiply(fade), style.width)
+        };
+        let stroke = Stroke::new(width, color);
+        let points: Vec<Pos2> = shape.route.iter().map(|point| camera * to_pos(*point)).collect();
+        if style.dashed {
+            painter.extend(Shape::dashed_line(&points, stroke, 7.0, 5.0));
+        } else {
+            painter.add(PathShape::line(points, stroke));
+        }
+        let arrow: Vec<Pos2> = shape.arrow.iter().map(|point| camera * to_pos(*point)).collect();
+        painter.add(PathShape::convex_polygon(arrow, color, Stroke::NONE));
+
+        let anchor = camera * to_pos(shape.label_anchor);
+        if style.lock {
+            paint_lock(painter, anchor, color);
+        }
+        if camera.scaling >= 0.6 {
+            if let EdgeKind::Flow(flow) = &edge.kind
+                && !flow.protocol.is_empty()
+            {
+                painter.text(
+                    anchor + Vec2::new(10.0, -10.0),
+                    Align2::LEFT_BOTTOM,
+                    display(&flow.protocol),
+                    FontId::proportional(font_size(11.0 * camera.scaling.min(1.5))),
+                    color,
+                );
+            }
+        }
+    }
+
+    fn paint_node(&self, painter: &egui::Painter, ix: usize, world_rect: Rect) {
+        let node = &self.doc.nodes[ix];
+        let camera = self.camera();
+        let zoom = camera.scaling;
+        let rect = camera * world_rect;
+        let emphasis = self.emphasis(&node.id, false);
+        let fade = if emphasis.dimmed { 0.3 } else { 1.0 };
+        let accent = node_color(&node.kind);
+
+        let stroke = if emphasis.selected {
+            Stroke::new(2.5, SELECTED)
+        } else if emphasis.highlighted {
+            Stroke::new(3.0, HIGHLIGHT)
+        } else {
+            Stroke::new(1.5, accent.gamma_multiply(fade))
+        };
+        let radius = (6.0 * zoom).clamp(0.0, 255.0) as u8;
+        painter.rect(
+            rect,
+            CornerRadius::same(radius),
+            Color32::WHITE.gamma_multiply(if emphasis.dimmed { 0.6 } else { 1.0 }),
+            stroke,
+            StrokeKind::Inside,
+        );
+        if node.is_crown_jewel() {
+            let band = Rect::from_min_max(rect.min, Pos2::new(rect.min.x + 4.0 * zoom.min(1.5), rect.max.y));
+            painter.rect_filled(band, CornerRadius::same(radius.min(3)), CRITICAL.gamma_multiply(fade));
+        }
+
+        if zoom >= LABEL_MIN_ZOOM {
+            let icon_side = (rect.height() - 16.0 * zoom).clamp(0.0, 36.0 * zoom);
+            let icon_rect = Rect::from_min_size(
+                Pos2::new(rect.min.x + 8.0 * zoom, rect.center().y - icon_side / 2.0),
+                Vec2::splat(icon_side),
+            );
+            self.paint_icon(painter, IconKind::of(&node.kind), icon_rect, fade);
+
+            let left = icon_rect.max.x + 8.0 * zoom;
+            let width = (rect.max.x - left - 6.0 * zoom).max(0.0);
+            let text_color = Color32::from_rgb(17, 24, 39).gamma_multiply(fade);
+            let has_technology = !node.technology.is_empty();
+            let label_y = if has_technology {
+                rect.center().y - 8.0 * zoom
+            } else {
+                rect.center().y
+            };
+            self.paint_label(painter, &display(&node.label), Pos2::new(left, label_y), width, font_size(14.0 * zoom), text_color, Align2::LEFT_CENTER);
+            if has_technology {
+                self.paint_label(
+                    painter,
+                    &display(&node.technology),
+                    Pos2::new(left, rect.center().y + 10.0 * zoom),
+                    width,
+                    font_size(11.0 * zoom),
+                    Color32::from_rgb(75, 85, 99).gamma_multiply(fade),
+                    Align2::LEFT_CENTER,
+                );
+            }
+        }
+
+        if let Some(badge) = self.badges.get(&node.id) {
+            paint_badge(painter, rect.right_top(), *badge, zoom, fade);
+        }
+
+        let show_handle = emphasis.selected
+            || matches!(self.hovered, Some(Hit::Node(hovered) | Hit::Handle(hovered)) if hovered == ix);
+        if show_handle {
+            let handle = camera * handle_world(world_rect);
+            let hot = self.hovered == Some(Hit::Handle(ix));
+            painter.circle(
+                handle,
+                HANDLE_RADIUS,
+                if hot { SELECTED } else { Color32::WHITE },
+                Stroke::new(1.5, SELECTED),
+            );
+        }
+    }
+
+    fn paint_icon(&self, painter: &egui::Painter, kind: IconKind, rect: Rect, fade: f32) {
+        if rect.width() < 4.0 {
+            return;
+        }
+        let Some(texture) = self
+            .icons
+            .and_then(|icons| icons.texture(kind, rect.width() * self.pixels_per_point))
+        else {
+            return;
+        };
+        painter.image(
+            texture.id(),
+            rect,
+            Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
+            Color32::WHITE.gamma_multiply(fade),
+        );
+    }
+
+    /// Paints one line of text, shortened with an ellipsis where it is wider than
+    /// `max_width`. The stored label is never changed.
+    #[expect(clippy::too_many_arguments, reason = "one call paints one styled text")]
+    fn paint_label(
+        &self,
+        painter: &egui::Painter,
+        text: &str,
+        anchor: Pos2,
+        max_width: f32,
+        size: f32,
+        color: Color32,
+        align: Align2,
+    ) {
+        if max_width < 8.0 || size < 4.0 {
+            return;
+        }
+        let mut job = LayoutJob::simple_singleline(text.to_owned(), FontId::proportional(size), color);
+        job.wrap = TextWrapping {
+            max_width,
+            max_rows: 1,
+            break_anywhere: true,
+            overflow_character: Some('…'),
+        };
+        let galley = painter.layout_job(job);
+        let rect = align.anchor_size(anchor, galley.size());
+        painter.add(TextShape::new(rect.min, galley, color));
+    }
+}
+
+#[derive(Clone, Copy)]
+struct Emphasis {
+    selected: bool,
+    highlighted: bool,
+    dimmed: bool,
+}
+
+/// How an edge is drawn.
+struct EdgeStyle {
+    color: Color32,
+    width: f32,
+    dashed: bool,
+    lock: bool,
+}
+
+impl EdgeStyle {
+    fn of(kind: &EdgeKind) -> Self {
+        let plain = |color, dashed| Self {
+            color,
+            width: 1.5,
+            dashed,
+            lock: false,
+        };
+        match kind {
+            EdgeKind::Flow(flow) => {
+                let unauthenticated = matches!(flow.authentication, Authentication::None | Authentication::Unknown);
+                Self {
+                    color: if unauthenticated { UNAUTHENTICATED } else { FLOW },
+                    width: 2.0,
+                    dashed: unauthenticated,
+                    lock: flow.authentication == Authentication::Mtls,
+                }
+            }
+            EdgeKind::CanAssume(_) => plain(Color32::from_rgb(124, 58, 237), true),
+            EdgeKind::MemberOf => plain(Color32::from_rgb(107, 114, 128), true),
+            EdgeKind::Grants(_) => plain(Color32::from_rgb(217, 119, 6), false),
+            EdgeKind::RunsAs => plain(Color32::from_rgb(13, 148, 136), false),
+            EdgeKind::Unlocks => plain(Color32::from_rgb(190, 18, 60), true),
+            EdgeKind::EncryptedBy => plain(Color32::from_rgb(120, 53, 15), true),
+        }
+    }
+}
+
+const SELECTED: Color32 = Color32::from_rgb(37, 99, 235);
+const HIGHLIGHT: Color32 = Color32::from_rgb(234, 88, 12);
+const FLOW: Color32 = Color32::from_rgb(55, 65, 81);
+const UNAUTHENTICATED: Color32 = Color32::from_rgb(220, 38, 38);
+const CRITICAL: Color32 = Color32::from_rgb(185, 28, 28);
+
+fn node_color(kind: &NodeKind) -> Color32 {
+    match kind {
+        NodeKind::External(_) => Color32::from_rgb(107, 114, 128),
+        NodeKind::Gateway(_) => Color32::from_rgb(124, 58, 237),
+        NodeKind::Service(_) => Color32::from_rgb(37, 99, 235),
+        NodeKind::DataStore(_) => Color32::from_rgb(5, 150, 105),
+        NodeKind::Secret(_) => Color32::from_rgb(190, 18, 60),
+        NodeKind::Key(_) => Color32::from_rgb(180, 83, 9),
+        NodeKind::Identity(_) => Color32::from_rgb(14, 116, 144),
+        NodeKind::Zone(_) => Color32::from_rgb(75, 85, 99),
+    }
+}
+
+fn zone_color(sort: &ZoneSort) -> Color32 {
+    match sort {
+        ZoneSort::Account(_) => Color32::from_rgb(202, 138, 4),
+        ZoneSort::Region => Color32::from_rgb(71, 85, 105),
+        ZoneSort::Vpc => Color32::from_rgb(22, 163, 74),
+        ZoneSort::Subnet { public: true } => Color32::from_rgb(220, 38, 38),
+        ZoneSort::Subnet { public: false } => Color32::from_rgb(37, 99, 235),
+        ZoneSort::EksCluster => Color32::from_rgb(234, 88, 12),
+        ZoneSort::Namespace => Color32::from_rgb(147, 51, 234),
+    }
+}
+
+/// Returns the colour of a finding's severity, shared by badges and the findings panel.
+pub fn severity_color(severity: Severity) -> Color32 {
+    match severity {
+        Severity::Critical => CRITICAL,
+        Severity::High => Color32::from_rgb(234, 88, 12),
+        Severity::Medium => Color32::from_rgb(202, 138, 4),
+        Severity::Low => Color32::from_rgb(37, 99, 235),
+        Severity::Info => Color32::from_rgb(107, 114, 128),
+    }
+}
+
+fn paint_badge(painter: &egui::Painter, corner: Pos2, badge: Badge, zoom: f32, fade: f32) {
+    let radius = (9.0 * zoom).clamp(5.0, 14.0);
+    painter.circle(
+        corner,
+        radius,
+        severity_color(badge.worst).gamma_multiply(fade),
+        Stroke::new(1.5, Color32::WHITE),
+    );
+    if radius >= 7.0 {
+        painter.text(
+            corner,
+            Align2::CENTER_CENTER,
+            badge.count.to_string(),
+            FontId::proportional(font_size(radius * 1.2)),
+            Color32::WHITE,
+        );
+    }
+}
+
+fn paint_lock(painter: &egui::Painter, center: Pos2, color: Color32) {
+    let body = Rect::from_center_size(center + Vec2::new(0.0, 2.0), Vec2::new(10.0, 8.0));
+    painter.rect_filled(body.expand(2.0), CornerRadius::same(2), Color32::WHITE);
+    painter.rect_filled(body, CornerRadius::same(1), color);
+    let shackle: Vec<Pos2> = (0..=8)
+        .map(|step| {
+            let angle = std::f32::consts::PI * (1.0 + step as f32 / 8.0);
+            Pos2::new(center.x + 3.5 * angle.cos(), body.min.y + 4.0 * angle.sin())
+        })
+        .collect();
+    painter.add(PathShape::line(shackle, Stroke::new(1.5, color)));
+}
+
+fn paint_legend(painter: &egui::Painter, screen_rect: Rect) {
+    let entries: [(&str, EdgeStyle); 6] = [
+        ("authenticated flow", EdgeStyle { color: FLOW, width: 2.0, dashed: false, lock: false }),
+        ("flow, no or unknown authentication", EdgeStyle { color: UNAUTHENTICATED, width: 2.0, dashed: true, lock: false }),
+        ("flow with mTLS", EdgeStyle { color: FLOW, width: 2.0, dashed: false, lock: true }),
+        ("can assume", EdgeStyle::of(&EdgeKind::CanAssume(Default::default()))),
+        ("grants", EdgeStyle::of(&EdgeKind::Grants(Default::default()))),
+        ("runs as", EdgeStyle::of(&EdgeKind::RunsAs)),
+    ];
+    let line_height = 18.0;
+    let size = Vec2::new(270.0, line_height * entries.len() as f32 + 12.0);
+    let rect = Rect::from_min_size(Pos2::new(screen_rect.left() + 10.0, screen_rect.bottom() - size.y - 10.0), size);
+    painter.rect(
+        rect,
+        CornerRadius::same(6),
+        Color32::from_white_alpha(235),
+        Stroke::new(1.0, Color32::from_gray(210)),
+        StrokeKind::Inside,
+    );
+    for (row, (name, style)) in entries.iter().enumerate() {
+        let y = rect.top() + 6.0 + line_height * (row as f32 + 0.5);
+        let start = Pos2::new(rect.left() + 10.0, y);
+        let end = Pos2::new(rect.left() + 56.0, y);
+        let stroke = Stroke::new(style.width, style.color);
+        if style.dashed {
+            painter.extend(Shape::dashed_line(&[start, end], stroke, 6.0, 4.0));
+        } else {
+            painter.line_segment([start, end], stroke);
+        }
+        if style.lock {
+            paint_lock(painter, Pos2::new((start.x + end.x) / 2.0, y), style.color);
+        }
+        painter.text(
+            Pos2::new(rect.left() + 66.0, y),
+            Align2::LEFT_CENTER,
+            *name,
+            FontId::proportional(12.0),
+            Color32::from_gray(40),
+        );
+    }
+}
+
+/// Rounds a font size to whole points, so zooming reuses a few glyph sizes instead of
+/// rasterizing a new one every frame.
+fn font_size(size: f32) -> f32 {
+    size.round().clamp(4.0, 96.0)
+}
+
+fn capitalized(name: &str) -> String {
+    let mut characters = name.chars();
+    characters
+        .next()
+        .map(|first| first.to_uppercase().chain(characters).collect())
+        .unwrap_or_default()
+}
+
+fn edge_bounds(shape: &geometry::EdgeShape) -> Rect {
+    let mut rect = Rect::NOTHING;
+    for point in &shape.route {
+        rect.extend_with(to_pos(*point));
+    }
+    rect.expand(ARROW_MARGIN)
+}
+
+/// Margin around an edge's route that covers its arrowhead and label.
+const ARROW_MARGIN: f32 = 16.0;
+
+/// Converts a world point of the model to an egui position in world coordinates.
+pub fn to_pos(point: Point) -> Pos2 {
+    Pos2::new(point.x, point.y)
+}
+
+/// Converts an egui position in world coordinates to a world point of the model.
+pub fn from_pos(pos: Pos2) -> Point {
+    Point::new(pos.x, pos.y)
+}
+
+/// Converts a world rectangle of the model to an egui rectangle in world coordinates.
+pub fn to_rect(rect: geometry::Rect) -> Rect {
+    Rect::from_min_max(to_pos(rect.min), to_pos(rect.max))
+}

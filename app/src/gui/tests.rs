@@ -1,0 +1,1 @@
+//! Tests that drive the whole window through egui_kittest.
