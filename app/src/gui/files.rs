@@ -406,12 +406,14 @@ impl TrustmapApp {
         let mut accepted = false;
         egui::Modal::new(egui::Id::unique("typed-path")).show(ctx, |ui| {
             ui.heading(heading);
-            ui.label("No file dialog is available here. Type the file's path:");
-            let field = ui.add(
-                egui::TextEdit::singleline(&mut typed)
-                    .hint_text("File path")
-                    .desired_width(420.0),
-            );
+            ui.label("No file dialog is available here. Type the file's path.");
+            let field = ui
+                .horizontal(|ui| {
+                    let label = ui.label("File path");
+                    ui.add(egui::TextEdit::singleline(&mut typed).desired_width(420.0))
+                        .labelled_by(label.id)
+                })
+                .inner;
             let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
                 if ui.button(action).clicked() || entered {

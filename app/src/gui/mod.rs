@@ -39,7 +39,7 @@ pub fn run(file: Option<PathBuf>) -> Result<()> {
         "Trustmap",
         options,
         Box::new(move |creation| {
-            text::install_fonts(&creation.egui_ctx);
+            text::setup_context(&creation.egui_ctx);
             let mut app = app::TrustmapApp::new(
                 Box::new(files::NativeDialogs),
                 files::RecentFiles::load_default(),

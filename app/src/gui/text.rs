@@ -43,12 +43,14 @@ fn is_right_to_left(character: char) -> bool {
     )
 }
 
-/// Sets up the fonts of a new context: characters no font has are drawn as a visible box.
+/// Sets up the look of a new context: the light theme, on which the dark strokes of the
+/// kind icons show, and characters no font has drawn as a visible box.
 ///
 /// eframe's `system_fonts` feature already installs the provider that loads system fonts
 /// for scripts the bundled fonts lack; this only makes the missing-glyph choice explicit,
 /// so a label is never shown with characters silently left out.
-pub fn install_fonts(ctx: &egui::Context) {
+pub fn setup_context(ctx: &egui::Context) {
+    ctx.set_theme(egui::Theme::Light);
     ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
 }
 

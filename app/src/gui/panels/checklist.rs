@@ -84,11 +84,12 @@ fn item_row(app: &mut TrustmapApp, ui: &mut egui::Ui, item: &ItemResult) {
             ui.label(RichText::new("manual").italics());
         }
         let open = app.panels.checklist.open == Some(item.id);
-        let button = if open { "Close" } else { "Verdict…" };
-        if ui
-            .button(button)
-            .on_hover_text(format!("Record a verdict on {}", item.id))
-            .clicked()
+        let button = if open {
+            format!("Close the verdict on {}", item.id)
+        } else {
+            format!("Verdict on {}…", item.id)
+        };
+        if ui.button(button).clicked()
         {
             app.panels.checklist.open = if open { None } else { Some(item.id) };
         }

@@ -142,3 +142,35 @@ fn capitalized(name: &str) -> String {
         .map(|first| first.to_uppercase().chain(characters).collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use trustmap_model::document::{Edge, EdgeKind, Flow};
+
+    use super::*;
+
+    #[test]
+    fn highlight_follows_the_evidence_path() {
+        // Path a → b → c. Flows a→b and b→c lie on it; c→a joins two path nodes but runs
+        // against the path, so it is not highlighted unless the finding names it.
+        let mut doc = Document::new("path");
+        let flow = |id: &str, from: &str, to: &str| Edge {
+            id: id.into(),
+            from: from.into(),
+            to: to.into(),
+            kind: EdgeKind::Flow(Flow::default()),
+        };
+        doc.edges = vec![flow("ab", "a", "b"), flow("bc", "b", "c"), flow("ca", "c", "a")];
+        let mut finding = Finding::new("REV-1", Severity::High, "c is reachable");
+        finding.evidence = vec!["a".into(), "b".into(), "c".into()];
+        finding.nodes = vec!["c".into()];
+
+        let highlight = highlight_of(&doc, &finding);
+
+        let expected_nodes: HashSet<String> = ["a", "b", "c"].map(String::from).into();
+        let expected_edges: HashSet<String> = ["ab", "bc"].map(String::from).into();
+        assert_eq!(highlight.nodes, expected_nodes);
+        assert_eq!(highlight.edges, expected_edges);
+        assert!(highlight.dim_rest);
+    }
+}
