@@ -4,9 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use trustmap_model::document::{
-    Account, CredentialLifetime, DataStore, Edge, EdgeKind, External, ExternalSort, Flow,
-    Gateway, Identity, IdentitySort, Key, KeyRotation, Node, NodeKind, Point, Secret,
-    SecretStorage, Service, Zone, ZoneSort,
+    Account, CredentialLifetime, DataStore, Edge, EdgeKind, External, ExternalSort, Flow, Gateway,
+    Identity, IdentitySort, Key, KeyRotation, Node, NodeKind, Point, Secret, SecretStorage,
+    Service, Zone, ZoneSort,
 };
 use trustmap_model::edit::Edit;
 use trustmap_model::graph::Graph;
@@ -151,7 +151,11 @@ impl TrustmapApp {
     pub fn add_item(&mut self, item: PaletteItem, center_world: Point) {
         let id = self.unused_id(&item.id_stem());
         let number = id.rsplit('-').next().unwrap_or("1");
-        let mut node = Node::new(id.clone(), format!("{} {number}", item.title()), item.kind());
+        let mut node = Node::new(
+            id.clone(),
+            format!("{} {number}", item.title()),
+            item.kind(),
+        );
         let corner = Point::new(
             center_world.x - node.size.width / 2.0,
             center_world.y - node.size.height / 2.0,
@@ -169,7 +173,11 @@ impl TrustmapApp {
 
     /// Returns the innermost zone whose region contains a world point, skipping the
     /// zones in `excluded`.
-    pub fn innermost_zone_at(&mut self, point: Point, excluded: &BTreeSet<String>) -> Option<String> {
+    pub fn innermost_zone_at(
+        &mut self,
+        point: Point,
+        excluded: &BTreeSet<String>,
+    ) -> Option<String> {
         let diagram = self.diagram().clone();
         diagram
             .zones
@@ -213,7 +221,8 @@ impl TrustmapApp {
         // on their own.
         edits.retain(|edit| match edit {
             Edit::RemoveEdge { id } => self.doc.edge(id).is_some_and(|edge| {
-                !self.selection.nodes.contains(&edge.from) && !self.selection.nodes.contains(&edge.to)
+                !self.selection.nodes.contains(&edge.from)
+                    && !self.selection.nodes.contains(&edge.to)
             }),
             _ => true,
         });
@@ -251,7 +260,10 @@ impl TrustmapApp {
         let ids: BTreeSet<&str> = copied.iter().map(|&ix| graph.id(ix)).collect();
 
         // Order parents before children, so each pasted node's parent already exists.
-        let mut nodes: Vec<Node> = copied.iter().map(|&ix| self.doc.nodes[ix].clone()).collect();
+        let mut nodes: Vec<Node> = copied
+            .iter()
+            .map(|&ix| self.doc.nodes[ix].clone())
+            .collect();
         nodes.sort_by_key(|node| graph.ix(&node.id).map_or(0, |ix| graph.zones_of(ix).len()));
 
         let edges = self
@@ -280,7 +292,10 @@ impl TrustmapApp {
             renamed.insert(node.id.clone(), id.clone());
             let mut copy = node.clone();
             copy.id = id;
-            copy.position = Point::new(node.position.x + PASTE_OFFSET, node.position.y + PASTE_OFFSET);
+            copy.position = Point::new(
+                node.position.x + PASTE_OFFSET,
+                node.position.y + PASTE_OFFSET,
+            );
             copy.parent = node.parent.as_ref().and_then(|parent| {
                 renamed
                     .get(parent)
@@ -316,7 +331,10 @@ impl TrustmapApp {
             self.selection.edges.extend(edge_ids);
             // Pasting again shifts the next copies further.
             for node in &mut self.clipboard.nodes {
-                node.position = Point::new(node.position.x + PASTE_OFFSET, node.position.y + PASTE_OFFSET);
+                node.position = Point::new(
+                    node.position.x + PASTE_OFFSET,
+                    node.position.y + PASTE_OFFSET,
+                );
             }
         }
     }
@@ -326,7 +344,9 @@ impl TrustmapApp {
     fn fresh_copy_id(&self, stem: &str, taken: &mut BTreeSet<String>) -> String {
         let id = (1..)
             .map(|number| format!("{stem}-copy-{number}"))
-            .find(|id| !taken.contains(id) && self.doc.node(id).is_none() && self.doc.edge(id).is_none())
+            .find(|id| {
+                !taken.contains(id) && self.doc.node(id).is_none() && self.doc.edge(id).is_none()
+            })
             .unwrap_or_else(|| format!("{stem}-copy"));
         taken.insert(id.clone());
         id

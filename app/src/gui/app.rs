@@ -285,7 +285,10 @@ impl TrustmapApp {
             self.undo();
         }
         if ui
-            .add_enabled(self.history.can_redo(), egui::Button::new("Redo (Ctrl+Shift+Z)"))
+            .add_enabled(
+                self.history.can_redo(),
+                egui::Button::new("Redo (Ctrl+Shift+Z)"),
+            )
             .clicked()
         {
             self.redo();

@@ -30,7 +30,9 @@ use egui::{
     StrokeKind, Ui, Vec2, WidgetInfo,
 };
 use trustmap_model::Severity;
-use trustmap_model::document::{Authentication, Document, EdgeKind, NodeKind, Point, Size, ZoneSort};
+use trustmap_model::document::{
+    Authentication, Document, EdgeKind, NodeKind, Point, Size, ZoneSort,
+};
 use trustmap_model::edit::Edit;
 use trustmap_model::geometry::{self, Diagram};
 use trustmap_model::graph::Graph;
@@ -246,7 +248,10 @@ impl CanvasState {
     /// Abandons a rename or a connection being drawn.
     pub fn cancel(&mut self) {
         self.rename = None;
-        if matches!(self.drag, Some(Drag::Connect { .. } | Drag::RubberBand { .. })) {
+        if matches!(
+            self.drag,
+            Some(Drag::Connect { .. } | Drag::RubberBand { .. })
+        ) {
             self.drag = None;
         }
     }
@@ -452,7 +457,10 @@ fn handle_pointer(app: &mut TrustmapApp, ui: &Ui, response: &egui::Response, dia
                     continue_move(app, world_from_screen * pointer);
                 }
             }
-            Some(Drag::Resize { original, start_world }) => {
+            Some(Drag::Resize {
+                original,
+                start_world,
+            }) => {
                 if let Some(pointer) = pointer {
                     let delta = world_from_screen * pointer - start_world;
                     let resized = resized_zone(&app.canvas, &original, delta);
@@ -475,21 +483,22 @@ fn handle_pointer(app: &mut TrustmapApp, ui: &Ui, response: &egui::Response, dia
         }
     }
 
+    let pointer = response.interact_pointer_pos();
     if response.double_clicked() {
-        if let Some(pointer) = response.interact_pointer_pos() {
-            if let Hit::Node(ix) | Hit::Zone(ix) = hit_test(app, diagram, pointer) {
-                let node = &app.doc.nodes[ix];
-                app.canvas.rename = Some(Rename {
-                    id: node.id.clone(),
-                    text: node.label.clone(),
-                    focused: false,
-                });
-            }
+        if let Some(pointer) = pointer
+            && let Hit::Node(ix) | Hit::Zone(ix) = hit_test(app, diagram, pointer)
+        {
+            let node = &app.doc.nodes[ix];
+            app.canvas.rename = Some(Rename {
+                id: node.id.clone(),
+                text: node.label.clone(),
+                focused: false,
+            });
         }
-    } else if response.clicked() {
-        if let Some(pointer) = response.interact_pointer_pos() {
-            click(app, hit_test(app, diagram, pointer), shift);
-        }
+    } else if response.clicked()
+        && let Some(pointer) = pointer
+    {
+        click(app, hit_test(app, diagram, pointer), shift);
     }
 }
 
@@ -574,7 +583,12 @@ fn start_move(app: &TrustmapApp, _diagram: &Diagram, anchor_ix: usize, start_wor
     let tops: Vec<usize> = selected
         .iter()
         .copied()
-        .filter(|&ix| !graph.zones_of(ix).iter().any(|zone| selected.contains(zone)))
+        .filter(|&ix| {
+            !graph
+                .zones_of(ix)
+                .iter()
+                .any(|zone| selected.contains(zone))
+        })
         .collect();
     let mut moving: BTreeSet<usize> = BTreeSet::new();
     for &ix in &tops {
@@ -688,12 +702,16 @@ fn finish_drag(app: &mut TrustmapApp, diagram: &Diagram, drag: Drag, pointer: Op
             }
             for shape in &diagram.nodes {
                 if band.intersects(to_rect(shape.rect)) {
-                    app.selection.nodes.insert(app.doc.nodes[shape.node].id.clone());
+                    app.selection
+                        .nodes
+                        .insert(app.doc.nodes[shape.node].id.clone());
                 }
             }
             for shape in &diagram.zones {
                 if band.contains_rect(to_rect(shape.rect)) {
-                    app.selection.nodes.insert(app.doc.nodes[shape.node].id.clone());
+                    app.selection
+                        .nodes
+                        .insert(app.doc.nodes[shape.node].id.clone());
                 }
             }
         }
@@ -702,7 +720,12 @@ fn finish_drag(app: &mut TrustmapApp, diagram: &Diagram, drag: Drag, pointer: Op
 
 /// Ends a move: works out which zone each moved item now lies in, puts the document back
 /// as it was before the drag, and applies the move and the new parents as one edit.
-fn finish_move(app: &mut TrustmapApp, ids: Vec<String>, original: Vec<(String, Point)>, applied: Vec2) {
+fn finish_move(
+    app: &mut TrustmapApp,
+    ids: Vec<String>,
+    original: Vec<(String, Point)>,
+    applied: Vec2,
+) {
     let moving: BTreeSet<String> = original.iter().map(|(id, _)| id.clone()).collect();
     let mut reparent = Vec::new();
     for id in &ids {
@@ -762,7 +785,10 @@ fn hit_test(app: &TrustmapApp, diagram: &Diagram, pointer: Pos2) -> Hit {
 
     for shape in diagram.nodes.iter().rev() {
         let rect = to_rect(shape.rect);
-        if !rect.expand(HANDLE_RADIUS / camera.scaling + tolerance).contains(world) {
+        if !rect
+            .expand(HANDLE_RADIUS / camera.scaling + tolerance)
+            .contains(world)
+        {
             continue;
         }
         let handle = camera * handle_world(rect);
@@ -811,9 +837,13 @@ fn hit_test(app: &TrustmapApp, diagram: &Diagram, pointer: Pos2) -> Hit {
         let rect = to_rect(shape.rect);
         let title = Rect::from_min_max(
             rect.min,
-            Pos2::new(rect.max.x, rect.min.y + ZONE_TITLE_HEIGHT.min(rect.height())),
+            Pos2::new(
+                rect.max.x,
+                rect.min.y + ZONE_TITLE_HEIGHT.min(rect.height()),
+            ),
         );
-        let on_border = rect.expand(tolerance).contains(world) && !rect.shrink(tolerance).contains(world);
+        let on_border =
+            rect.expand(tolerance).contains(world) && !rect.shrink(tolerance).contains(world);
         if title.contains(world) || on_border {
             return Hit::Zone(shape.node);
         }
@@ -886,7 +916,10 @@ fn show_rename(app: &mut TrustmapApp, ui: &mut Ui, diagram: &Diagram) {
         return;
     };
 
-    let field_rect = Rect::from_min_size(rect.min + Vec2::new(4.0, 4.0), Vec2::new(rect.width().max(160.0) - 8.0, 24.0));
+    let field_rect = Rect::from_min_size(
+        rect.min + Vec2::new(4.0, 4.0),
+        Vec2::new(rect.width().max(160.0) - 8.0, 24.0),
+    );
     let response = ui.put(
         field_rect,
         egui::TextEdit::singleline(&mut rename.text).hint_text("Label"),
@@ -952,7 +985,8 @@ fn paint_gesture(app: &TrustmapApp, ui: &Ui, painter: &egui::Painter, response: 
     ) {
         let kind = item.kind();
         let size = trustmap_model::document::Node::new("", "", kind).size;
-        let ghost = Rect::from_center_size(pointer, Vec2::new(size.width, size.height) * camera.scaling);
+        let ghost =
+            Rect::from_center_size(pointer, Vec2::new(size.width, size.height) * camera.scaling);
         painter.rect(
             ghost,
             CornerRadius::same(6),
@@ -988,7 +1022,11 @@ impl Scene<'_> {
     }
 
     fn paint(&self, painter: &egui::Painter, screen_rect: Rect) {
-        painter.rect_filled(screen_rect, CornerRadius::ZERO, Color32::from_rgb(248, 249, 251));
+        painter.rect_filled(
+            screen_rect,
+            CornerRadius::ZERO,
+            Color32::from_rgb(248, 249, 251),
+        );
         if self.canvas.show_grid {
             self.paint_grid(painter, screen_rect);
         }
@@ -1048,7 +1086,11 @@ impl Scene<'_> {
             self.selection.nodes.contains(id)
         };
         let Some(highlight) = &self.canvas.highlight else {
-            return Emphasis { selected, highlighted: false, dimmed: false };
+            return Emphasis {
+                selected,
+                highlighted: false,
+                dimmed: false,
+            };
         };
         let highlighted = if is_edge {
             highlight.edges.contains(id)
@@ -1094,7 +1136,12 @@ impl Scene<'_> {
         if zoom >= LABEL_MIN_ZOOM {
             let title_height = ZONE_TITLE_HEIGHT * zoom;
             let icon_side = (title_height - 8.0).max(0.0);
-            self.paint_icon(painter, IconKind::Zone, Rect::from_min_size(rect.min + Vec2::splat(4.0), Vec2::splat(icon_side)), fade);
+            self.paint_icon(
+                painter,
+                IconKind::Zone,
+                Rect::from_min_size(rect.min + Vec2::splat(4.0), Vec2::splat(icon_side)),
+                fade,
+            );
             let mut title = display(&node.label).into_owned();
             title.push_str("  ·  ");
             title.push_str(zone.sort.name());
@@ -1139,31 +1186,38 @@ impl Scene<'_> {
             (style.color.gamma_multiply(fade), style.width)
         };
         let stroke = Stroke::new(width, color);
-        let points: Vec<Pos2> = shape.route.iter().map(|point| camera * to_pos(*point)).collect();
+        let points: Vec<Pos2> = shape
+            .route
+            .iter()
+            .map(|point| camera * to_pos(*point))
+            .collect();
         if style.dashed {
             painter.extend(Shape::dashed_line(&points, stroke, 7.0, 5.0));
         } else {
             painter.add(PathShape::line(points, stroke));
         }
-        let arrow: Vec<Pos2> = shape.arrow.iter().map(|point| camera * to_pos(*point)).collect();
+        let arrow: Vec<Pos2> = shape
+            .arrow
+            .iter()
+            .map(|point| camera * to_pos(*point))
+            .collect();
         painter.add(PathShape::convex_polygon(arrow, color, Stroke::NONE));
 
         let anchor = camera * to_pos(shape.label_anchor);
         if style.lock {
             paint_lock(painter, anchor, color);
         }
-        if camera.scaling >= 0.6 {
-            if let EdgeKind::Flow(flow) = &edge.kind
-                && !flow.protocol.is_empty()
-            {
-                painter.text(
-                    anchor + Vec2::new(10.0, -10.0),
-                    Align2::LEFT_BOTTOM,
-                    display(&flow.protocol),
-                    FontId::proportional(font_size(11.0 * camera.scaling.min(1.5))),
-                    color,
-                );
-            }
+        if camera.scaling >= 0.6
+            && let EdgeKind::Flow(flow) = &edge.kind
+            && !flow.protocol.is_empty()
+        {
+            painter.text(
+                anchor + Vec2::new(10.0, -10.0),
+                Align2::LEFT_BOTTOM,
+                display(&flow.protocol),
+                FontId::proportional(font_size(11.0 * camera.scaling.min(1.5))),
+                color,
+            );
         }
     }
 
@@ -1192,8 +1246,15 @@ impl Scene<'_> {
             StrokeKind::Inside,
         );
         if node.is_crown_jewel() {
-            let band = Rect::from_min_max(rect.min, Pos2::new(rect.min.x + 4.0 * zoom.min(1.5), rect.max.y));
-            painter.rect_filled(band, CornerRadius::same(radius.min(3)), CRITICAL.gamma_multiply(fade));
+            let band = Rect::from_min_max(
+                rect.min,
+                Pos2::new(rect.min.x + 4.0 * zoom.min(1.5), rect.max.y),
+            );
+            painter.rect_filled(
+                band,
+                CornerRadius::same(radius.min(3)),
+                CRITICAL.gamma_multiply(fade),
+            );
         }
 
         if zoom >= LABEL_MIN_ZOOM {
@@ -1213,7 +1274,15 @@ impl Scene<'_> {
             } else {
                 rect.center().y
             };
-            self.paint_label(painter, &display(&node.label), Pos2::new(left, label_y), width, font_size(14.0 * zoom), text_color, Align2::LEFT_CENTER);
+            self.paint_label(
+                painter,
+                &display(&node.label),
+                Pos2::new(left, label_y),
+                width,
+                font_size(14.0 * zoom),
+                text_color,
+                Align2::LEFT_CENTER,
+            );
             if has_technology {
                 self.paint_label(
                     painter,
@@ -1279,7 +1348,8 @@ impl Scene<'_> {
         if max_width < 8.0 || size < 4.0 {
             return;
         }
-        let mut job = LayoutJob::simple_singleline(text.to_owned(), FontId::proportional(size), color);
+        let mut job =
+            LayoutJob::simple_singleline(text.to_owned(), FontId::proportional(size), color);
         job.wrap = TextWrapping {
             max_width,
             max_rows: 1,
@@ -1317,9 +1387,16 @@ impl EdgeStyle {
         };
         match kind {
             EdgeKind::Flow(flow) => {
-                let unauthenticated = matches!(flow.authentication, Authentication::None | Authentication::Unknown);
+                let unauthenticated = matches!(
+                    flow.authentication,
+                    Authentication::None | Authentication::Unknown
+                );
                 Self {
-                    color: if unauthenticated { UNAUTHENTICATED } else { FLOW },
+                    color: if unauthenticated {
+                        UNAUTHENTICATED
+                    } else {
+                        FLOW
+                    },
                     width: 2.0,
                     dashed: unauthenticated,
                     lock: flow.authentication == Authentication::Mtls,
@@ -1411,16 +1488,52 @@ fn paint_lock(painter: &egui::Painter, center: Pos2, color: Color32) {
 
 fn paint_legend(painter: &egui::Painter, screen_rect: Rect) {
     let entries: [(&str, EdgeStyle); 6] = [
-        ("authenticated flow", EdgeStyle { color: FLOW, width: 2.0, dashed: false, lock: false }),
-        ("flow, no or unknown authentication", EdgeStyle { color: UNAUTHENTICATED, width: 2.0, dashed: true, lock: false }),
-        ("flow with mTLS", EdgeStyle { color: FLOW, width: 2.0, dashed: false, lock: true }),
-        ("can assume", EdgeStyle::of(&EdgeKind::CanAssume(Default::default()))),
-        ("grants", EdgeStyle::of(&EdgeKind::Grants(Default::default()))),
+        (
+            "authenticated flow",
+            EdgeStyle {
+                color: FLOW,
+                width: 2.0,
+                dashed: false,
+                lock: false,
+            },
+        ),
+        (
+            "flow, no or unknown authentication",
+            EdgeStyle {
+                color: UNAUTHENTICATED,
+                width: 2.0,
+                dashed: true,
+                lock: false,
+            },
+        ),
+        (
+            "flow with mTLS",
+            EdgeStyle {
+                color: FLOW,
+                width: 2.0,
+                dashed: false,
+                lock: true,
+            },
+        ),
+        (
+            "can assume",
+            EdgeStyle::of(&EdgeKind::CanAssume(Default::default())),
+        ),
+        (
+            "grants",
+            EdgeStyle::of(&EdgeKind::Grants(Default::default())),
+        ),
         ("runs as", EdgeStyle::of(&EdgeKind::RunsAs)),
     ];
     let line_height = 18.0;
     let size = Vec2::new(270.0, line_height * entries.len() as f32 + 12.0);
-    let rect = Rect::from_min_size(Pos2::new(screen_rect.left() + 10.0, screen_rect.bottom() - size.y - 10.0), size);
+    let rect = Rect::from_min_size(
+        Pos2::new(
+            screen_rect.left() + 10.0,
+            screen_rect.bottom() - size.y - 10.0,
+        ),
+        size,
+    );
     painter.rect(
         rect,
         CornerRadius::same(6),

@@ -85,9 +85,8 @@ impl FileDialogs for NativeDialogs {
 }
 
 fn program_on_path(name: &str) -> bool {
-    env::var_os("PATH").is_some_and(|paths| {
-        env::split_paths(&paths).any(|dir| dir.join(name).is_file())
-    })
+    env::var_os("PATH")
+        .is_some_and(|paths| env::split_paths(&paths).any(|dir| dir.join(name).is_file()))
 }
 
 /// The most recently opened or saved files, newest first, kept in a small text file.
@@ -102,6 +101,7 @@ impl RecentFiles {
     pub const MAX: usize = 10;
 
     /// Creates a list kept only in memory.
+    #[cfg(test)]
     pub fn in_memory() -> Self {
         Self::default()
     }
@@ -166,7 +166,10 @@ impl RecentFiles {
             .map_or(Ok(()), fs::create_dir_all)
             .and_then(|()| fs::write(store, text));
         if let Err(err) = written {
-            log::warn!("could not write the recent files to {}: {err}", store.display());
+            log::warn!(
+                "could not write the recent files to {}: {err}",
+                store.display()
+            );
         }
     }
 }
@@ -296,13 +299,10 @@ impl TrustmapApp {
 
     /// Asks where to save and saves there. Returns whether the model was saved.
     pub fn save_as(&mut self) -> bool {
-        let file_name = self
-            .path
-            .as_deref()
-            .and_then(Path::file_name)
-            .map_or_else(|| suggested_file_name(&self.doc.name), |name| {
-                name.to_string_lossy().into_owned()
-            });
+        let file_name = self.path.as_deref().and_then(Path::file_name).map_or_else(
+            || suggested_file_name(&self.doc.name),
+            |name| name.to_string_lossy().into_owned(),
+        );
         let start = self.path.clone();
         match self.dialogs.pick_save(start.as_deref(), &file_name) {
             DialogAnswer::Picked(path) => self.save_to(&path),
@@ -414,7 +414,8 @@ impl TrustmapApp {
                         .labelled_by(label.id)
                 })
                 .inner;
-            let entered = field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+            let entered =
+                field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
                 if ui.button(action).clicked() || entered {
                     accepted = true;

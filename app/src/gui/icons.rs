@@ -117,7 +117,8 @@ impl Icons {
 
 /// Renders an SVG into a square image of `size` pixels.
 fn render(svg: &[u8], size: u32) -> Result<ColorImage, String> {
-    let tree = usvg::Tree::from_data(svg, &usvg::Options::default()).map_err(|err| err.to_string())?;
+    let tree =
+        usvg::Tree::from_data(svg, &usvg::Options::default()).map_err(|err| err.to_string())?;
     let mut pixmap =
         tiny_skia::Pixmap::new(size, size).ok_or_else(|| format!("invalid icon size {size}"))?;
     let view = tree.size();
@@ -143,7 +144,10 @@ mod tests {
             let image = render(kind.svg(), 48).expect("bundled icon renders");
             assert_eq!(image.size, [48, 48]);
             let inked = image.pixels.iter().filter(|pixel| pixel.a() > 0).count();
-            assert!(inked > 20, "{kind:?} icon draws something, got {inked} pixels");
+            assert!(
+                inked > 20,
+                "{kind:?} icon draws something, got {inked} pixels"
+            );
         }
     }
 }

@@ -127,14 +127,12 @@ impl LiveReview {
         let (sender, receiver) = mpsc::channel();
         let doc = Arc::new(doc.clone());
         let worker_doc = Arc::clone(&doc);
-        let spawned = thread::Builder::new()
-            .name("review".into())
-            .spawn(move || {
-                let result = ReviewResult::run(&worker_doc);
-                // The window may have closed meanwhile; then nobody wants the result.
-                let _ = sender.send(result);
-                ctx.request_repaint();
-            });
+        let spawned = thread::Builder::new().name("review".into()).spawn(move || {
+            let result = ReviewResult::run(&worker_doc);
+            // The window may have closed meanwhile; then nobody wants the result.
+            let _ = sender.send(result);
+            ctx.request_repaint();
+        });
         match spawned {
             Ok(_) => self.worker = Some((generation, receiver)),
             Err(err) => {

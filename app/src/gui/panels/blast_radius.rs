@@ -15,6 +15,8 @@ use crate::gui::canvas::Highlight;
 pub struct BlastState {
     /// Its id.
     pub identity: Option<String>,
+    /// The document generation the highlight was computed for.
+    pub generation: Option<u64>,
 }
 
 /// Draws the blast-radius tab.
@@ -42,7 +44,10 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         .show_ui(ui, |ui| {
             for (id, label) in &candidates {
                 let text = format!("{} ({id})", crate::gui::text::display(label));
-                if ui.selectable_label(current.as_ref() == Some(id), text).clicked() {
+                if ui
+                    .selectable_label(current.as_ref() == Some(id), text)
+                    .clicked()
+                {
                     picked = Some(id.clone());
                 }
             }
@@ -57,6 +62,10 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         return;
     }
 
+    if app.panels.blast.identity.is_some() && app.panels.blast.generation != Some(app.generation())
+    {
+        refresh_highlight(app);
+    }
     let Some(radius) = current_radius(app) else {
         return;
     };
@@ -87,6 +96,7 @@ fn current_radius(app: &TrustmapApp) -> Option<BlastRadius> {
 /// Recomputes the canvas highlight for the chosen identity, or clears it when the identity
 /// no longer exists.
 pub fn refresh_highlight(app: &mut TrustmapApp) {
+    app.panels.blast.generation = Some(app.generation());
     match current_radius(app) {
         Some(radius) => app.canvas.highlight = Some(highlight_of(&radius)),
         None => {

@@ -89,8 +89,7 @@ fn item_row(app: &mut TrustmapApp, ui: &mut egui::Ui, item: &ItemResult) {
         } else {
             format!("Verdict on {}…", item.id)
         };
-        if ui.button(button).clicked()
-        {
+        if ui.button(button).clicked() {
             app.panels.checklist.open = if open { None } else { Some(item.id) };
         }
     });
@@ -117,7 +116,10 @@ fn item_row(app: &mut TrustmapApp, ui: &mut egui::Ui, item: &ItemResult) {
 fn verdict_form(app: &mut TrustmapApp, ui: &mut egui::Ui, item: &ItemResult) {
     let state = &mut app.panels.checklist;
     let draft = state.drafts.entry(item.id).or_insert_with(|| Draft {
-        verdict: item.verdict.as_ref().map_or(Verdict::Pass, |verdict| verdict.verdict),
+        verdict: item
+            .verdict
+            .as_ref()
+            .map_or(Verdict::Pass, |verdict| verdict.verdict),
         comment: item
             .verdict
             .as_ref()
@@ -205,11 +207,16 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }

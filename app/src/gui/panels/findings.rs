@@ -23,9 +23,16 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
     let result = std::sync::Arc::clone(app.review.current());
     let findings = &result.review.findings;
 
-    let selected_exists = app.panels.findings.selected.as_ref().is_none_or(|(rule, title)| {
-        findings.iter().any(|finding| finding.rule == rule && finding.title == *title)
-    });
+    let selected_exists = app
+        .panels
+        .findings
+        .selected
+        .as_ref()
+        .is_none_or(|(rule, title)| {
+            findings
+                .iter()
+                .any(|finding| finding.rule == rule && finding.title == *title)
+        });
     if !selected_exists {
         app.panels.findings.selected = None;
         app.canvas.highlight = None;
@@ -43,9 +50,13 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         if group.is_empty() {
             continue;
         }
-        let heading = RichText::new(format!("{} ({})", capitalized(severity.name()), group.len()))
-            .color(severity_color(severity))
-            .strong();
+        let heading = RichText::new(format!(
+            "{} ({})",
+            capitalized(severity.name()),
+            group.len()
+        ))
+        .color(severity_color(severity))
+        .strong();
         egui::CollapsingHeader::new(heading)
             .id_salt(("severity", severity.name()))
             .default_open(true)
@@ -60,7 +71,11 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
 fn finding_row(app: &mut TrustmapApp, ui: &mut egui::Ui, finding: &Finding) {
     let key = (finding.rule.to_owned(), finding.title.clone());
     let is_selected = app.panels.findings.selected.as_ref() == Some(&key);
-    let text = format!("{}  {}", finding.rule, crate::gui::text::display(&finding.title));
+    let text = format!(
+        "{}  {}",
+        finding.rule,
+        crate::gui::text::display(&finding.title)
+    );
     if ui.selectable_label(is_selected, text).clicked() {
         if is_selected {
             app.panels.findings.selected = None;
@@ -160,7 +175,11 @@ mod tests {
             to: to.into(),
             kind: EdgeKind::Flow(Flow::default()),
         };
-        doc.edges = vec![flow("ab", "a", "b"), flow("bc", "b", "c"), flow("ca", "c", "a")];
+        doc.edges = vec![
+            flow("ab", "a", "b"),
+            flow("bc", "b", "c"),
+            flow("ca", "c", "a"),
+        ];
         let mut finding = Finding::new("REV-1", Severity::High, "c is reachable");
         finding.evidence = vec!["a".into(), "b".into(), "c".into()];
         finding.nodes = vec!["c".into()];

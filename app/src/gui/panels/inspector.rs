@@ -58,7 +58,8 @@ fn model_inspector(app: &mut TrustmapApp, ui: &mut Ui) {
         app.apply(Edit::SetName { name });
     }
     let description = app.doc.description.clone();
-    if let Some(description) = text_area(app, ui, "model.description", "Description", &description) {
+    if let Some(description) = text_area(app, ui, "model.description", "Description", &description)
+    {
         app.apply(Edit::SetDescription { description });
     }
 }
@@ -86,7 +87,8 @@ fn node_inspector(app: &mut TrustmapApp, ui: &mut Ui, original: Node) {
         node.label = label;
         changed = true;
     }
-    if let Some(technology) = text_row(app, ui, &key("technology"), "Technology", &node.technology) {
+    if let Some(technology) = text_row(app, ui, &key("technology"), "Technology", &node.technology)
+    {
         node.technology = technology;
         changed = true;
     }
@@ -98,7 +100,9 @@ fn node_inspector(app: &mut TrustmapApp, ui: &mut Ui, original: Node) {
     if !node.is_zone() {
         ui.label("Data held");
         changed |= data_classes(ui, &mut node.data_classes);
-        changed |= ui.checkbox(&mut node.critical, "Critical (a crown jewel)").changed();
+        changed |= ui
+            .checkbox(&mut node.critical, "Critical (a crown jewel)")
+            .changed();
     }
     let tags = node.tags.join(", ");
     if let Some(tags) = text_row(app, ui, &key("tags"), "Tags", &tags) {
@@ -140,12 +144,18 @@ fn parent_row(app: &mut TrustmapApp, ui: &mut Ui, node: &Node) {
     egui::ComboBox::from_label("Inside zone")
         .selected_text(crate::gui::text::display(&shown))
         .show_ui(ui, |ui| {
-            if ui.selectable_label(current.is_none(), "(top level)").clicked() {
+            if ui
+                .selectable_label(current.is_none(), "(top level)")
+                .clicked()
+            {
                 picked = Some(None);
             }
             for (id, label) in &zones {
                 let text = format!("{} ({id})", crate::gui::text::display(label));
-                if ui.selectable_label(current.as_ref() == Some(id), text).clicked() {
+                if ui
+                    .selectable_label(current.as_ref() == Some(id), text)
+                    .clicked()
+                {
                     picked = Some(Some(id.clone()));
                 }
             }
@@ -165,104 +175,199 @@ fn kind_attributes(app: &mut TrustmapApp, ui: &mut Ui, id: &str, kind: &mut Node
     let mut changed = false;
     match kind {
         NodeKind::External(external) => {
-            changed |= choice(ui, "Sort", &mut external.sort, &[
-                (ExternalSort::Internet, "Internet"),
-                (ExternalSort::Customer, "Customer"),
-                (ExternalSort::WorkforceUser { mfa: false }, "Workforce user"),
-                (ExternalSort::WorkforceGroup, "Workforce group"),
-                (ExternalSort::Partner, "Partner"),
-            ]);
+            changed |= choice(
+                ui,
+                "Sort",
+                &mut external.sort,
+                &[
+                    (ExternalSort::Internet, "Internet"),
+                    (ExternalSort::Customer, "Customer"),
+                    (ExternalSort::WorkforceUser { mfa: false }, "Workforce user"),
+                    (ExternalSort::WorkforceGroup, "Workforce group"),
+                    (ExternalSort::Partner, "Partner"),
+                ],
+            );
             if let ExternalSort::WorkforceUser { mfa } = &mut external.sort {
                 changed |= ui.checkbox(mfa, "Signs in with MFA").changed();
             }
         }
         NodeKind::Gateway(gateway) => {
-            changed |= ui.checkbox(&mut gateway.public, "Public endpoint").changed();
-            changed |= ui.checkbox(&mut gateway.waf, "Web application firewall").changed();
-            changed |= ui.checkbox(&mut gateway.request_signing, "Requires signed requests").changed();
-            changed |= ui.checkbox(&mut gateway.identity_aware, "Identity-aware (checks user and device)").changed();
+            changed |= ui
+                .checkbox(&mut gateway.public, "Public endpoint")
+                .changed();
+            changed |= ui
+                .checkbox(&mut gateway.waf, "Web application firewall")
+                .changed();
+            changed |= ui
+                .checkbox(&mut gateway.request_signing, "Requires signed requests")
+                .changed();
+            changed |= ui
+                .checkbox(
+                    &mut gateway.identity_aware,
+                    "Identity-aware (checks user and device)",
+                )
+                .changed();
         }
         NodeKind::Service(service) => {
-            changed |= ui.checkbox(&mut service.public, "Public endpoint").changed();
-            changed |= ui.checkbox(&mut service.signed_image, "Runs only signed images").changed();
-            changed |= ui.checkbox(&mut service.immutable, "Immutable (replaced, never patched)").changed();
+            changed |= ui
+                .checkbox(&mut service.public, "Public endpoint")
+                .changed();
+            changed |= ui
+                .checkbox(&mut service.signed_image, "Runs only signed images")
+                .changed();
+            changed |= ui
+                .checkbox(
+                    &mut service.immutable,
+                    "Immutable (replaced, never patched)",
+                )
+                .changed();
         }
         NodeKind::DataStore(store) => {
             changed |= ui.checkbox(&mut store.public, "Public endpoint").changed();
-            changed |= choice(ui, "Encryption at rest", &mut store.encryption, &[
-                (Encryption::None, "None"),
-                (Encryption::ProviderManaged, "Provider-managed key"),
-                (Encryption::CustomerManaged, "Customer-managed key"),
-            ]);
-            changed |= ui.checkbox(&mut store.read_needs_decrypt, "Reading needs decrypt on its key").changed();
+            changed |= choice(
+                ui,
+                "Encryption at rest",
+                &mut store.encryption,
+                &[
+                    (Encryption::None, "None"),
+                    (Encryption::ProviderManaged, "Provider-managed key"),
+                    (Encryption::CustomerManaged, "Customer-managed key"),
+                ],
+            );
+            changed |= ui
+                .checkbox(
+                    &mut store.read_needs_decrypt,
+                    "Reading needs decrypt on its key",
+                )
+                .changed();
         }
         NodeKind::Secret(secret) => {
-            changed |= choice(ui, "Storage", &mut secret.storage, &[
-                (SecretStorage::SecretsManager, "Secrets Manager"),
-                (SecretStorage::ParameterStore, "Parameter Store"),
-                (SecretStorage::PlaintextConfig, "Plain text in configuration"),
-            ]);
+            changed |= choice(
+                ui,
+                "Storage",
+                &mut secret.storage,
+                &[
+                    (SecretStorage::SecretsManager, "Secrets Manager"),
+                    (SecretStorage::ParameterStore, "Parameter Store"),
+                    (
+                        SecretStorage::PlaintextConfig,
+                        "Plain text in configuration",
+                    ),
+                ],
+            );
             changed |= optional_days(ui, "Rotates", "Rotation period", &mut secret.rotation_days);
         }
         NodeKind::Key(key) => {
-            changed |= ui.checkbox(&mut key.cloudhsm, "In a CloudHSM key store").changed();
-            changed |= choice(ui, "Rotation", &mut key.rotation, &[
-                (KeyRotation::None, "None"),
-                (KeyRotation::Automatic, "Automatic"),
-                (KeyRotation::Manual { days: 365 }, "Manual"),
-            ]);
+            changed |= ui
+                .checkbox(&mut key.cloudhsm, "In a CloudHSM key store")
+                .changed();
+            changed |= choice(
+                ui,
+                "Rotation",
+                &mut key.rotation,
+                &[
+                    (KeyRotation::None, "None"),
+                    (KeyRotation::Automatic, "Automatic"),
+                    (KeyRotation::Manual { days: 365 }, "Manual"),
+                ],
+            );
             if let KeyRotation::Manual { days } = &mut key.rotation {
                 changed |= days_value(ui, "Rotation period", days);
             }
         }
         NodeKind::Identity(identity) => {
-            changed |= choice(ui, "Sort", &mut identity.sort, &[
-                (IdentitySort::IamRole, "IAM role"),
-                (IdentitySort::IamUser, "IAM user"),
-                (IdentitySort::ServiceAccount, "Service account"),
-                (IdentitySort::SpiffeId, "SPIFFE ID"),
-                (IdentitySort::Group, "Group"),
-                (IdentitySort::IdentityProvider { enforces_mfa: false }, "Identity provider"),
-            ]);
+            changed |= choice(
+                ui,
+                "Sort",
+                &mut identity.sort,
+                &[
+                    (IdentitySort::IamRole, "IAM role"),
+                    (IdentitySort::IamUser, "IAM user"),
+                    (IdentitySort::ServiceAccount, "Service account"),
+                    (IdentitySort::SpiffeId, "SPIFFE ID"),
+                    (IdentitySort::Group, "Group"),
+                    (
+                        IdentitySort::IdentityProvider {
+                            enforces_mfa: false,
+                        },
+                        "Identity provider",
+                    ),
+                ],
+            );
             if let IdentitySort::IdentityProvider { enforces_mfa } = &mut identity.sort {
                 changed |= ui.checkbox(enforces_mfa, "Enforces MFA").changed();
             }
-            changed |= choice(ui, "Credentials", &mut identity.credentials, &[
-                (CredentialLifetime::ShortLived, "Short-lived"),
-                (CredentialLifetime::LongLived, "Long-lived"),
-            ]);
+            changed |= choice(
+                ui,
+                "Credentials",
+                &mut identity.credentials,
+                &[
+                    (CredentialLifetime::ShortLived, "Short-lived"),
+                    (CredentialLifetime::LongLived, "Long-lived"),
+                ],
+            );
             changed |= boundary(app, ui, id, &mut identity.boundary);
         }
         NodeKind::Zone(zone) => {
-            changed |= choice(ui, "Sort", &mut zone.sort, &[
-                (ZoneSort::Account(Default::default()), "Account"),
-                (ZoneSort::Region, "Region"),
-                (ZoneSort::Vpc, "VPC"),
-                (ZoneSort::Subnet { public: false }, "Subnet"),
-                (ZoneSort::EksCluster, "EKS cluster"),
-                (ZoneSort::Namespace, "Namespace"),
-            ]);
-            changed |= ui.checkbox(&mut zone.default_deny, "Default deny (only drawn flows pass)").changed();
-            changed |= ui.checkbox(&mut zone.cde, "Cardholder data environment").changed();
+            changed |= choice(
+                ui,
+                "Sort",
+                &mut zone.sort,
+                &[
+                    (ZoneSort::Account(Default::default()), "Account"),
+                    (ZoneSort::Region, "Region"),
+                    (ZoneSort::Vpc, "VPC"),
+                    (ZoneSort::Subnet { public: false }, "Subnet"),
+                    (ZoneSort::EksCluster, "EKS cluster"),
+                    (ZoneSort::Namespace, "Namespace"),
+                ],
+            );
+            changed |= ui
+                .checkbox(
+                    &mut zone.default_deny,
+                    "Default deny (only drawn flows pass)",
+                )
+                .changed();
+            changed |= ui
+                .checkbox(&mut zone.cde, "Cardholder data environment")
+                .changed();
             match &mut zone.sort {
                 ZoneSort::Subnet { public } => {
-                    changed |= ui.checkbox(public, "Routes to an Internet gateway").changed();
+                    changed |= ui
+                        .checkbox(public, "Routes to an Internet gateway")
+                        .changed();
                 }
                 ZoneSort::Account(account) => {
-                    changed |= ui.checkbox(&mut account.management, "Management account").changed();
+                    changed |= ui
+                        .checkbox(&mut account.management, "Management account")
+                        .changed();
                     changed |= ui.checkbox(&mut account.guardduty, "GuardDuty").changed();
-                    changed |= ui.checkbox(&mut account.security_hub, "Security Hub").changed();
+                    changed |= ui
+                        .checkbox(&mut account.security_hub, "Security Hub")
+                        .changed();
                     changed |= ui.checkbox(&mut account.inspector, "Inspector").changed();
                     changed |= ui.checkbox(&mut account.config, "AWS Config").changed();
-                    changed |= ui.checkbox(&mut account.remediation, "Automatic remediation").changed();
+                    changed |= ui
+                        .checkbox(&mut account.remediation, "Automatic remediation")
+                        .changed();
                     changed |= ui.checkbox(&mut account.cloudtrail, "CloudTrail").changed();
-                    changed |= choice(ui, "CloudTrail Lake", &mut account.cloudtrail_lake, &[
-                        (CloudTrailLake::None, "None"),
-                        (CloudTrailLake::Own, "Own event data store"),
-                        (CloudTrailLake::Organization, "Organization's event data store"),
-                    ]);
+                    changed |= choice(
+                        ui,
+                        "CloudTrail Lake",
+                        &mut account.cloudtrail_lake,
+                        &[
+                            (CloudTrailLake::None, "None"),
+                            (CloudTrailLake::Own, "Own event data store"),
+                            (
+                                CloudTrailLake::Organization,
+                                "Organization's event data store",
+                            ),
+                        ],
+                    );
                     let scps = account.scps.join(", ");
-                    if let Some(scps) = text_row(app, ui, &format!("node.{id}.scps"), "Guardrail SCPs", &scps) {
+                    if let Some(scps) =
+                        text_row(app, ui, &format!("node.{id}.scps"), "Guardrail SCPs", &scps)
+                    {
                         account.scps = split_list(&scps);
                         changed = true;
                     }
@@ -274,7 +379,12 @@ fn kind_attributes(app: &mut TrustmapApp, ui: &mut Ui, id: &str, kind: &mut Node
     changed
 }
 
-fn boundary(app: &mut TrustmapApp, ui: &mut Ui, id: &str, boundary: &mut Option<Vec<BoundaryRule>>) -> bool {
+fn boundary(
+    app: &mut TrustmapApp,
+    ui: &mut Ui,
+    id: &str,
+    boundary: &mut Option<Vec<BoundaryRule>>,
+) -> bool {
     let mut changed = false;
     let mut has = boundary.is_some();
     if ui.checkbox(&mut has, "Permission boundary").changed() {
@@ -340,7 +450,12 @@ fn edge_inspector(app: &mut TrustmapApp, ui: &mut Ui, original: Edge) {
     changed |= end_choice(ui, "To", &mut edge.to, &nodes);
     ui.separator();
 
-    let stores: Vec<String> = app.doc.policy_stores.iter().map(|store| store.id.clone()).collect();
+    let stores: Vec<String> = app
+        .doc
+        .policy_stores
+        .iter()
+        .map(|store| store.id.clone())
+        .collect();
     match &mut edge.kind {
         EdgeKind::Flow(flow) => changed |= flow_attributes(app, ui, &original.id, flow, &stores),
         EdgeKind::CanAssume(assume) => changed |= can_assume(app, ui, &original.id, assume),
@@ -361,7 +476,13 @@ fn edge_inspector(app: &mut TrustmapApp, ui: &mut Ui, original: Edge) {
     }
 }
 
-fn flow_attributes(app: &mut TrustmapApp, ui: &mut Ui, id: &str, flow: &mut Flow, stores: &[String]) -> bool {
+fn flow_attributes(
+    app: &mut TrustmapApp,
+    ui: &mut Ui,
+    id: &str,
+    flow: &mut Flow,
+    stores: &[String],
+) -> bool {
     let key = |field: &str| format!("edge.{id}.{field}");
     let mut changed = false;
 
@@ -385,29 +506,44 @@ fn flow_attributes(app: &mut TrustmapApp, ui: &mut Ui, id: &str, flow: &mut Flow
         flow.source_range = (!range.is_empty()).then_some(range);
         changed = true;
     }
-    changed |= choice(ui, "Network", &mut flow.network, &[
-        (NetworkPath::Public, "Public Internet"),
-        (NetworkPath::Private, "Private network"),
-        (NetworkPath::PrivateLink, "PrivateLink"),
-        (NetworkPath::VpcLattice, "VPC Lattice"),
-    ]);
-    changed |= choice(ui, "TLS", &mut flow.tls, &[
-        (Tls::None, "None"),
-        (Tls::V1_2, "TLS 1.2"),
-        (Tls::V1_3, "TLS 1.3"),
-    ]);
+    changed |= choice(
+        ui,
+        "Network",
+        &mut flow.network,
+        &[
+            (NetworkPath::Public, "Public Internet"),
+            (NetworkPath::Private, "Private network"),
+            (NetworkPath::PrivateLink, "PrivateLink"),
+            (NetworkPath::VpcLattice, "VPC Lattice"),
+        ],
+    );
+    changed |= choice(
+        ui,
+        "TLS",
+        &mut flow.tls,
+        &[
+            (Tls::None, "None"),
+            (Tls::V1_2, "TLS 1.2"),
+            (Tls::V1_3, "TLS 1.3"),
+        ],
+    );
     changed |= ui.checkbox(&mut flow.logged, "Logged").changed();
-    changed |= choice(ui, "Authentication", &mut flow.authentication, &[
-        (Authentication::Unknown, "Unknown"),
-        (Authentication::None, "None"),
-        (Authentication::ApiKey, "API key"),
-        (Authentication::ManagedSecret, "Managed secret"),
-        (Authentication::Session, "Session"),
-        (Authentication::UserJwt, "User JWT"),
-        (Authentication::WorkloadJwt, "Workload JWT"),
-        (Authentication::SigV4, "SigV4"),
-        (Authentication::Mtls, "mTLS"),
-    ]);
+    changed |= choice(
+        ui,
+        "Authentication",
+        &mut flow.authentication,
+        &[
+            (Authentication::Unknown, "Unknown"),
+            (Authentication::None, "None"),
+            (Authentication::ApiKey, "API key"),
+            (Authentication::ManagedSecret, "Managed secret"),
+            (Authentication::Session, "Session"),
+            (Authentication::UserJwt, "User JWT"),
+            (Authentication::WorkloadJwt, "Workload JWT"),
+            (Authentication::SigV4, "SigV4"),
+            (Authentication::Mtls, "mTLS"),
+        ],
+    );
     let first_store = stores.first().cloned().unwrap_or_default();
     let cedar = CedarCheck {
         store: first_store.clone(),
@@ -424,7 +560,12 @@ fn flow_attributes(app: &mut TrustmapApp, ui: &mut Ui, id: &str, flow: &mut Flow
     if !stores.is_empty() {
         authorizations.push((Authorization::Cedar(cedar.clone()), "Cedar policy store"));
     }
-    changed |= choice(ui, "Authorization", &mut flow.authorization, &authorizations);
+    changed |= choice(
+        ui,
+        "Authorization",
+        &mut flow.authorization,
+        &authorizations,
+    );
     if let Authorization::Cedar(check) = &mut flow.authorization {
         changed |= cedar_check(app, ui, &key("cedar"), check, stores);
     }
@@ -435,7 +576,10 @@ fn flow_attributes(app: &mut TrustmapApp, ui: &mut Ui, id: &str, flow: &mut Flow
         (OriginatingCheck::Authorized { cedar: None }, "Authorized"),
     ];
     if !stores.is_empty() {
-        originating.push((OriginatingCheck::Authorized { cedar: Some(cedar) }, "Authorized by Cedar"));
+        originating.push((
+            OriginatingCheck::Authorized { cedar: Some(cedar) },
+            "Authorized by Cedar",
+        ));
     }
     changed |= originating_choice(ui, &mut flow.originating, &originating);
     if let OriginatingCheck::Authorized { cedar: Some(check) } = &mut flow.originating {
@@ -449,7 +593,11 @@ fn flow_attributes(app: &mut TrustmapApp, ui: &mut Ui, id: &str, flow: &mut Flow
 
 /// Chooses how the originating caller is checked. The two authorized options differ in
 /// whether a Cedar store decides, which a plain discriminant cannot tell apart.
-fn originating_choice(ui: &mut Ui, current: &mut OriginatingCheck, options: &[(OriginatingCheck, &str)]) -> bool {
+fn originating_choice(
+    ui: &mut Ui,
+    current: &mut OriginatingCheck,
+    options: &[(OriginatingCheck, &str)],
+) -> bool {
     let same = |a: &OriginatingCheck, b: &OriginatingCheck| match (a, b) {
         (OriginatingCheck::Authorized { cedar: x }, OriginatingCheck::Authorized { cedar: y }) => {
             x.is_some() == y.is_some()
@@ -465,7 +613,9 @@ fn originating_choice(ui: &mut Ui, current: &mut OriginatingCheck, options: &[(O
         .selected_text(shown)
         .show_ui(ui, |ui| {
             for (option, name) in options {
-                if ui.selectable_label(same(option, current), *name).clicked() && !same(option, current) {
+                if ui.selectable_label(same(option, current), *name).clicked()
+                    && !same(option, current)
+                {
                     *current = option.clone();
                     changed = true;
                 }
@@ -474,13 +624,21 @@ fn originating_choice(ui: &mut Ui, current: &mut OriginatingCheck, options: &[(O
     changed
 }
 
-fn cedar_check(app: &mut TrustmapApp, ui: &mut Ui, key: &str, check: &mut CedarCheck, stores: &[String]) -> bool {
+fn cedar_check(
+    app: &mut TrustmapApp,
+    ui: &mut Ui,
+    key: &str,
+    check: &mut CedarCheck,
+    stores: &[String],
+) -> bool {
     let mut changed = false;
     egui::ComboBox::from_label("Policy store")
         .selected_text(check.store.as_str())
         .show_ui(ui, |ui| {
             for store in stores {
-                if ui.selectable_label(check.store == *store, store).clicked() && check.store != *store {
+                if ui.selectable_label(check.store == *store, store).clicked()
+                    && check.store != *store
+                {
                     check.store = store.clone();
                     changed = true;
                 }
@@ -494,12 +652,28 @@ fn cedar_check(app: &mut TrustmapApp, ui: &mut Ui, key: &str, check: &mut CedarC
 }
 
 fn can_assume(app: &mut TrustmapApp, ui: &mut Ui, id: &str, assume: &mut CanAssume) -> bool {
-    let mut changed = ui.checkbox(&mut assume.mfa_required, "Trust policy requires MFA").changed();
-    changed |= ui.checkbox(&mut assume.external_id, "Trust policy requires an external id").changed();
-    changed |= ui
-        .checkbox(&mut assume.association, "Association (IRSA, Pod Identity, instance profile)")
+    let mut changed = ui
+        .checkbox(&mut assume.mfa_required, "Trust policy requires MFA")
         .changed();
-    if let Some(technique) = text_row(app, ui, &format!("edge.{id}.technique"), "Technique", &assume.technique) {
+    changed |= ui
+        .checkbox(
+            &mut assume.external_id,
+            "Trust policy requires an external id",
+        )
+        .changed();
+    changed |= ui
+        .checkbox(
+            &mut assume.association,
+            "Association (IRSA, Pod Identity, instance profile)",
+        )
+        .changed();
+    if let Some(technique) = text_row(
+        app,
+        ui,
+        &format!("edge.{id}.technique"),
+        "Technique",
+        &assume.technique,
+    ) {
         assume.technique = technique;
         changed = true;
     }
@@ -603,22 +777,43 @@ fn days_value(ui: &mut Ui, label: &str, days: &mut u32) -> bool {
         let response = ui
             .add(egui::DragValue::new(days).range(1..=3650).suffix(" days"))
             .labelled_by(name.id);
-        response.drag_stopped() || response.lost_focus() || (response.changed() && !response.dragged() && !response.has_focus())
+        response.drag_stopped()
+            || response.lost_focus()
+            || (response.changed() && !response.dragged() && !response.has_focus())
     })
     .inner
 }
 
 /// Draws a one-line text field. Returns the new text once editing ends with a change.
-fn text_row(app: &mut TrustmapApp, ui: &mut Ui, key: &str, label: &str, value: &str) -> Option<String> {
+fn text_row(
+    app: &mut TrustmapApp,
+    ui: &mut Ui,
+    key: &str,
+    label: &str,
+    value: &str,
+) -> Option<String> {
     text_field(app, ui, key, label, value, false)
 }
 
 /// Draws a multi-line text field. Returns the new text once editing ends with a change.
-fn text_area(app: &mut TrustmapApp, ui: &mut Ui, key: &str, label: &str, value: &str) -> Option<String> {
+fn text_area(
+    app: &mut TrustmapApp,
+    ui: &mut Ui,
+    key: &str,
+    label: &str,
+    value: &str,
+) -> Option<String> {
     text_field(app, ui, key, label, value, true)
 }
 
-fn text_field(app: &mut TrustmapApp, ui: &mut Ui, key: &str, label: &str, value: &str, multiline: bool) -> Option<String> {
+fn text_field(
+    app: &mut TrustmapApp,
+    ui: &mut Ui,
+    key: &str,
+    label: &str,
+    value: &str,
+    multiline: bool,
+) -> Option<String> {
     let state = &mut app.panels.inspector;
     let mut text = match state.editing.take() {
         Some((editing, text)) if editing == key => text,
@@ -685,7 +880,9 @@ fn parse_ports(text: &str) -> Result<Option<PortRange>, String> {
         None => PortRange::single(port(text)?),
     };
     if range.last < range.first {
-        return Err(format!("invalid port range {text:?}: the last port is below the first"));
+        return Err(format!(
+            "invalid port range {text:?}: the last port is below the first"
+        ));
     }
     Ok(Some(range))
 }
@@ -699,7 +896,10 @@ mod tests {
         assert_eq!(parse_ports("443"), Ok(Some(PortRange::single(443))));
         assert_eq!(
             parse_ports(" 8000 - 8100 "),
-            Ok(Some(PortRange { first: 8000, last: 8100 }))
+            Ok(Some(PortRange {
+                first: 8000,
+                last: 8100
+            }))
         );
         assert_eq!(parse_ports(""), Ok(None));
     }

@@ -79,7 +79,8 @@ fn review_panel(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             (ReviewTab::BlastRadius, "Blast radius".to_owned()),
         ];
         for (tab, title) in tabs {
-            if ui.selectable_label(app.panels.tab == tab, title).clicked() && app.panels.tab != tab {
+            if ui.selectable_label(app.panels.tab == tab, title).clicked() && app.panels.tab != tab
+            {
                 app.panels.tab = tab;
                 // The blast radius dims the canvas only while its tab is open.
                 if tab != ReviewTab::BlastRadius && app.panels.blast.identity.is_some() {

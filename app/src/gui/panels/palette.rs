@@ -29,7 +29,10 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             None => egui::Button::new(item.title()),
         };
         let response = ui
-            .add_sized([ui.available_width(), 24.0], button.sense(Sense::click_and_drag()))
+            .add_sized(
+                [ui.available_width(), 24.0],
+                button.sense(Sense::click_and_drag()),
+            )
             .on_hover_text(format!("Add a {}", item.title().to_lowercase()));
 
         if response.drag_started() {
