@@ -60,7 +60,7 @@ const PICK_DISTANCE: f32 = 6.0;
 /// Smallest zone size a resize leaves, in world units.
 const MIN_ZONE_SIZE: Size = Size::new(120.0, 80.0);
 
-/// Which kinds of edge and zone are shown. Hidden items are still reviewed.
+/// The edge kinds and zone sorts shown on the canvas. Hidden items are still reviewed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layers {
     /// Flows.
@@ -191,9 +191,9 @@ pub struct CanvasState {
     pub show_grid: bool,
     /// The legend of edge styles is drawn.
     pub show_legend: bool,
-    /// Which kinds of edge and zone are shown.
+    /// The edge kinds and zone sorts shown.
     pub layers: Layers,
-    /// What a finding or a blast radius highlights.
+    /// The highlight of the selected finding or blast radius.
     pub highlight: Option<Highlight>,
     /// The canvas's rectangle on screen in the last frame.
     pub screen_rect: Rect,
@@ -355,7 +355,7 @@ impl CanvasState {
     }
 }
 
-/// What the pointer is over.
+/// The item under the pointer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Hit {
     Handle(usize),
@@ -620,10 +620,11 @@ fn continue_move(app: &mut TrustmapApp, pointer_world: Pos2) {
     else {
         return;
     };
-    let wanted = pointer_world - *start_world;
-    let target = app
-        .canvas
-        .snap(Point::new(anchor.x + wanted.x, anchor.y + wanted.y));
+    let pointer_offset = pointer_world - *start_world;
+    let target = app.canvas.snap(Point::new(
+        anchor.x + pointer_offset.x,
+        anchor.y + pointer_offset.y,
+    ));
     let delta = Vec2::new(target.x - anchor.x, target.y - anchor.y);
     let step = delta - *applied;
     if step == Vec2::ZERO {

@@ -20,7 +20,7 @@ pub enum DialogAnswer {
     Picked(PathBuf),
     /// The user closed the dialog without choosing.
     Cancelled,
-    /// No dialog can be shown here; the window asks for a typed path instead.
+    /// No dialog can be shown here, so the window shows a typed-path prompt instead.
     Unavailable,
 }
 
@@ -36,9 +36,9 @@ pub trait FileDialogs {
 /// The platform's native dialogs through `rfd`.
 ///
 /// On Linux `rfd` talks to the XDG desktop portal over the D-Bus session bus and falls back
-/// to `zenity`; with neither it returns nothing, which is indistinguishable from a
-/// cancelled dialog. So where no session bus is set and no `zenity` is on the `PATH`, the
-/// dialogs report [`DialogAnswer::Unavailable`] and the window asks for a typed path.
+/// to `zenity`. With neither, it returns nothing, just as for a cancelled dialog. So where
+/// no session bus is set and no `zenity` is on the `PATH`, the dialogs report
+/// [`DialogAnswer::Unavailable`] and the window shows a typed-path prompt.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NativeDialogs;
 
@@ -174,7 +174,7 @@ impl RecentFiles {
     }
 }
 
-/// What to do once the user has dealt with unsaved changes.
+/// The action to perform once the user has dealt with unsaved changes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AfterConfirm {
     /// Start a new model from the named template.
@@ -187,19 +187,19 @@ pub enum AfterConfirm {
     Close,
 }
 
-/// Which path a typed-path prompt asks for.
+/// The purpose of a typed-path prompt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PathPurpose {
     /// A model to open.
     Open,
-    /// Where to save the model.
+    /// The path to save the model to.
     Save,
 }
 
 /// The state of the file dialogs drawn inside the window.
 #[derive(Debug, Default)]
 pub struct FileUi {
-    /// Unsaved changes wait for the user's answer before this action.
+    /// The action waiting for the user's choice about unsaved changes.
     pub confirm: Option<AfterConfirm>,
     /// A typed-path prompt, with the text typed so far.
     pub typed_path: Option<(PathPurpose, String)>,
@@ -288,8 +288,8 @@ impl TrustmapApp {
         self.document_changed();
     }
 
-    /// Saves to the current file, or asks where when there is none. Returns whether the
-    /// model was saved.
+    /// Saves to the current file, or to a path from the save dialog when there is none.
+    /// Returns whether the model was saved.
     pub fn save(&mut self) -> bool {
         match self.path.clone() {
             Some(path) => self.save_to(&path),
@@ -499,4 +499,39 @@ pub fn suggested_file_name(model_name: &str) -> String {
         stem.push_str("model");
     }
     format!("{stem}.trustmap.ron")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_keep_newest_first_without_repeats() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let store = dir.path().join("config").join("recent-files.txt");
+        let mut recent = RecentFiles {
+            paths: Vec::new(),
+            store: Some(store.clone()),
+        };
+        for index in 0..12 {
+            recent.push(Path::new(&format!("/models/{index}.trustmap.ron")));
+        }
+        recent.push(Path::new("/models/5.trustmap.ron"));
+
+        assert_eq!(recent.paths().len(), RecentFiles::MAX);
+        assert_eq!(recent.paths()[0], Path::new("/models/5.trustmap.ron"));
+        assert_eq!(recent.paths()[1], Path::new("/models/11.trustmap.ron"));
+        let written = fs::read_to_string(&store).expect("list written");
+        assert_eq!(written.lines().count(), RecentFiles::MAX);
+        assert_eq!(written.lines().next(), Some("/models/5.trustmap.ron"));
+    }
+
+    #[test]
+    fn suggested_names_are_lowercase_words() {
+        assert_eq!(
+            suggested_file_name("Payments on AWS: PCI"),
+            "payments-on-aws-pci.trustmap.ron"
+        );
+        assert_eq!(suggested_file_name("  "), "model.trustmap.ron");
+    }
 }

@@ -1,8 +1,8 @@
 //! The node-kind icons, rendered once from the bundled SVG files into egui textures.
 //!
-//! Each icon is rendered at two resolutions so that it stays sharp from a small box at low
-//! zoom to a large one when zoomed in; the canvas picks the smallest that is at least as
-//! large as the icon on screen.
+//! Each icon is rendered at two resolutions, so it stays sharp from a small box at low zoom
+//! to a large one when zoomed in. The canvas picks the smallest that is at least as large
+//! as the icon on screen.
 
 use egui::{ColorImage, TextureHandle, TextureOptions};
 use resvg::{tiny_skia, usvg};
@@ -11,7 +11,7 @@ use trustmap_model::document::NodeKind;
 /// The icon sizes rendered, in physical pixels.
 const SIZES: [u32; 2] = [48, 192];
 
-/// Which icon a node shows.
+/// The icon of a node kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum IconKind {
     /// An external node.
@@ -105,11 +105,11 @@ impl Icons {
     /// Returns the texture of an icon best suited to a side of `pixels` physical pixels.
     pub fn texture(&self, kind: IconKind, pixels: f32) -> Option<&TextureHandle> {
         let (_, handles) = self.textures.iter().find(|(known, _)| *known == kind)?;
-        let wanted = SIZES
+        let index = SIZES
             .iter()
             .position(|&size| size as f32 >= pixels)
             .unwrap_or(SIZES.len() - 1);
-        handles[wanted]
+        handles[index]
             .as_ref()
             .or_else(|| handles.iter().flatten().next())
     }

@@ -18,7 +18,7 @@ use trustmap_model::{Document, Review, Severity, review};
 pub struct Badge {
     /// How many findings name the node.
     pub count: usize,
-    /// The most severe of those findings.
+    /// The maximum severity of those findings.
     pub worst: Severity,
 }
 
@@ -71,7 +71,8 @@ pub struct LiveReview {
 }
 
 impl LiveReview {
-    /// The longest review that still runs on the UI thread: a quarter of a 60 Hz frame.
+    /// The maximum duration of a review that still runs on the UI thread: a quarter of a
+    /// 60 Hz frame.
     pub const INLINE_LIMIT: Duration = Duration::from_millis(4);
 
     /// Reviews a document right away.
@@ -129,7 +130,7 @@ impl LiveReview {
         let worker_doc = Arc::clone(&doc);
         let spawned = thread::Builder::new().name("review".into()).spawn(move || {
             let result = ReviewResult::run(&worker_doc);
-            // The window may have closed meanwhile; then nobody wants the result.
+            // The window may have closed meanwhile, and then the result is not needed.
             let _ = sender.send(result);
             ctx.request_repaint();
         });

@@ -17,7 +17,7 @@ use trustmap_model::load;
 use super::app::TrustmapApp;
 use super::files::{DialogAnswer, FileDialogs, RecentFiles};
 
-/// File dialogs that answer with prepared paths, or report that no dialog exists.
+/// File dialogs that return prepared paths, then report that no dialog exists.
 #[derive(Clone, Default)]
 struct ScriptedDialogs {
     answers: Rc<RefCell<Vec<DialogAnswer>>>,
@@ -127,7 +127,7 @@ fn two_connected_services(harness: &mut Harness<'_, TrustmapApp>) {
 }
 
 #[test]
-fn palette_and_drag_build_a_flow_with_a_q3_finding() {
+fn palette_drag_draws_failing_flow() {
     let mut harness = harness(app_with(ScriptedDialogs::default()));
     two_connected_services(&mut harness);
 
@@ -217,7 +217,7 @@ fn moving_a_node_is_one_undo_step() {
 }
 
 #[test]
-fn dropping_a_node_into_a_zone_makes_it_a_child() {
+fn drop_into_zone_sets_parent() {
     let mut harness = harness(app_with(ScriptedDialogs::default()));
     harness.get_by_label("VPC").click();
     harness.run_steps(3);
@@ -248,6 +248,78 @@ fn dropping_a_node_into_a_zone_makes_it_a_child() {
     assert_eq!(
         harness.state().doc.nodes[1].parent.as_deref(),
         Some("vpc-1")
+    );
+}
+
+#[test]
+fn zone_corner_drag_resizes_it() {
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("VPC").click();
+    harness.run_steps(3);
+    let before = harness.state().doc.nodes[0].size;
+    let corner = node_rect(&harness, "VPC 1").max;
+
+    drag(&mut harness, corner, corner - Vec2::new(150.0, 90.0));
+
+    let after = harness.state().doc.nodes[0].size;
+    assert!(
+        after.width < before.width,
+        "{after:?} is narrower than {before:?}"
+    );
+    assert!(
+        after.height < before.height,
+        "{after:?} is lower than {before:?}"
+    );
+    assert_eq!(harness.state().history.undo_len(), 2, "add and resize");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run_steps(2);
+    assert_eq!(harness.state().doc.nodes[0].size, before);
+}
+
+#[test]
+fn shift_drag_selects_by_rubber_band() {
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    two_connected_services(&mut harness);
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.state().selection.is_empty());
+
+    // A band from above-left of the first service to below-right of the second one.
+    let first = node_rect(&harness, "Service 1");
+    let second = node_rect(&harness, "Service 2");
+    let start = first.left_top() - Vec2::new(30.0, 30.0);
+    let end = second.right_bottom() + Vec2::new(30.0, 30.0);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::SHIFT));
+    drag(&mut harness, start, end);
+    harness.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+    harness.run_steps(2);
+
+    let selected: Vec<&str> = harness
+        .state()
+        .selection
+        .nodes
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(selected, ["service-1", "service-2"]);
+}
+
+#[test]
+fn plain_drag_on_empty_space_pans() {
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+    let before = node_rect(&harness, "Service 1");
+    let empty = before.left_top() - Vec2::new(60.0, 60.0);
+
+    drag(&mut harness, empty, empty + Vec2::new(100.0, 40.0));
+
+    let after = node_rect(&harness, "Service 1");
+    assert!((after.min - before.min - Vec2::new(100.0, 40.0)).length() < 1.0);
+    assert_eq!(
+        harness.state().history.undo_len(),
+        1,
+        "panning edits nothing"
     );
 }
 
@@ -529,8 +601,8 @@ fn checklist_verdict_is_saved_in_the_document() {
 
 #[test]
 fn every_panel_names_its_widgets() {
-    // The harness panics on an unnamed input widget whenever the window settles; open a
-    // node, a zone, a flow and each tab so every inspector form is checked.
+    // The harness panics on an unnamed input widget whenever the window settles. Each
+    // step below opens another form (flow, node, zone, tabs, menus) and checks it.
     let mut harness = harness(app_with(ScriptedDialogs::default()));
     two_connected_services(&mut harness);
     harness.check_accessibility();

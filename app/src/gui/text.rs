@@ -19,7 +19,7 @@ use std::borrow::Cow;
 use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
 
 /// Returns the text as egui must be given it to show it in display order: unchanged when
-/// it holds no right-to-left character, otherwise each paragraph reordered by the Unicode
+/// it contains no right-to-left character, otherwise each paragraph reordered by the Unicode
 /// bidirectional algorithm, with every stretch of right-to-left letters (and their
 /// combining marks) put back in logical order, because egui's shaper reverses those.
 ///
@@ -79,8 +79,8 @@ fn is_right_to_left(character: char) -> bool {
 /// kind icons show, and characters no font has drawn as a visible box.
 ///
 /// eframe's `system_fonts` feature already installs the provider that loads system fonts
-/// for scripts the bundled fonts lack; this only makes the missing-glyph choice explicit,
-/// so a label is never shown with characters silently left out.
+/// for scripts the bundled fonts lack. This makes the missing-glyph choice explicit, so a
+/// label never loses a character silently.
 pub fn setup_context(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
     ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);

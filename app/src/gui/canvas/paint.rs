@@ -383,7 +383,7 @@ struct Emphasis {
     dimmed: bool,
 }
 
-/// How an edge is drawn.
+/// The stroke style of an edge: colour, width, dashes and lock mark.
 struct EdgeStyle {
     color: Color32,
     width: f32,

@@ -10,8 +10,8 @@ use trustmap_model::{Finding, Severity};
 use crate::gui::app::TrustmapApp;
 use crate::gui::canvas::{Highlight, severity_color, to_pos};
 
-/// Which finding is selected, by checklist item and title, which stay the same when the
-/// review reruns.
+/// The selected finding, by checklist item and title, which stay the same when the review
+/// reruns.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FindingsState {
     /// The selected finding's checklist item id and title.
@@ -166,8 +166,8 @@ mod tests {
 
     #[test]
     fn highlight_follows_the_evidence_path() {
-        // Path a → b → c. Flows a→b and b→c lie on it; c→a joins two path nodes but runs
-        // against the path, so it is not highlighted unless the finding names it.
+        // Path a → b → c. Flows a→b and b→c lie on it. Flow c→a joins two path nodes but
+        // runs against the path, so it is not highlighted unless the finding names it.
         let mut doc = Document::new("path");
         let flow = |id: &str, from: &str, to: &str| Edge {
             id: id.into(),

@@ -769,8 +769,8 @@ fn optional_days(ui: &mut Ui, toggle: &str, label: &str, days: &mut Option<u32>)
     changed
 }
 
-/// A whole number of days from 1 to 3,650. The value applies when the drag or typing
-/// ends, so one change is one undo step.
+/// Draws a whole number of days from 1 to 3,650 and returns whether it changed. The value
+/// applies when the drag or typing ends, so one change is one undo step.
 fn days_value(ui: &mut Ui, label: &str, days: &mut u32) -> bool {
     ui.horizontal(|ui| {
         let name = ui.label(label);
