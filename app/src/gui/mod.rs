@@ -18,6 +18,8 @@ pub mod panels;
 pub mod text;
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod tests;
 
 use std::path::PathBuf;

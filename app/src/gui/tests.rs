@@ -62,6 +62,7 @@ fn harness(app: TrustmapApp) -> Harness<'static, TrustmapApp> {
     let mut harness = Harness::builder()
         .with_size(Vec2::new(1400.0, 900.0))
         .with_step_dt(1.0 / 60.0)
+        .with_theme(egui::Theme::Light)
         .with_context_setup(super::text::setup_context)
         .allow_missing_glyphs()
         .build_ui_state(|ui, app: &mut TrustmapApp| app.show(ui), app);
@@ -647,4 +648,29 @@ fn hebrew_labels_show_in_display_order() {
     // at the right.
     harness.get_by_role_and_label(Role::Button, "שרת תשלומים");
     assert_eq!(super::text::display("שרת תשלומים"), "תשלומים שרת");
+}
+
+#[test]
+fn snapshot_of_two_connected_services() {
+    // Rendered with wgpu, on a CPU adapter such as lavapipe where no GPU exists. The status
+    // bar shows how long the review took, which differs from run to run, so it is masked.
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_theme(egui::Theme::Light)
+        .with_context_setup(super::text::setup_context)
+        .allow_missing_glyphs()
+        .wgpu()
+        .build_ui_state(
+            |ui, app: &mut TrustmapApp| app.show(ui),
+            app_with(ScriptedDialogs::default()),
+        );
+    harness.run_steps(3);
+    two_connected_services(&mut harness);
+    harness.key_press(Key::Escape);
+    harness.run_steps(3);
+
+    let timing = harness.get_by_label_contains("review took").rect();
+    harness.mask(timing.expand(4.0));
+    harness.snapshot("two_connected_services");
 }
