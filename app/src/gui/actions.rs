@@ -178,12 +178,30 @@ impl TrustmapApp {
         point: Point,
         excluded: &BTreeSet<String>,
     ) -> Option<String> {
-        let diagram = self.diagram().clone();
+        let diagram = self.diagram();
         diagram
             .zones
             .iter()
             .rev()
             .filter(|zone| zone.rect.contains(point))
+            .map(|zone| &self.doc.nodes[zone.node].id)
+            .find(|id| !excluded.contains(*id))
+            .cloned()
+    }
+
+    /// Returns the innermost zone whose region encloses a whole world rectangle, skipping
+    /// the zones in `excluded`.
+    pub fn innermost_zone_around(
+        &mut self,
+        rect: trustmap_model::geometry::Rect,
+        excluded: &BTreeSet<String>,
+    ) -> Option<String> {
+        let diagram = self.diagram();
+        diagram
+            .zones
+            .iter()
+            .rev()
+            .filter(|zone| zone.rect.contains(rect.min) && zone.rect.contains(rect.max))
             .map(|zone| &self.doc.nodes[zone.node].id)
             .find(|id| !excluded.contains(*id))
             .cloned()

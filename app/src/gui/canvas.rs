@@ -735,12 +735,15 @@ fn finish_move(
         let Some(node) = app.doc.node(id) else {
             continue;
         };
-        let center = Point::new(
-            node.position.x + node.size.width / 2.0,
-            node.position.y + node.size.height / 2.0,
-        );
+        let rect = geometry::Rect::from_min_size(node.position, node.size.width, node.size.height);
         let current = node.parent.clone();
-        let parent = app.innermost_zone_at(center, &moving);
+        // A node goes into the zone under its centre; a zone only into one that encloses it
+        // whole, so dragging a large zone across a small one does not nest it there.
+        let parent = if node.is_zone() {
+            app.innermost_zone_around(rect, &moving)
+        } else {
+            app.innermost_zone_at(rect.center(), &moving)
+        };
         if parent != current {
             reparent.push(Edit::SetParent {
                 id: id.clone(),

@@ -144,3 +144,70 @@ impl LiveReview {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use trustmap_model::document::{Edge, EdgeKind, Flow, Node, NodeKind, Service};
+
+    use super::*;
+
+    fn two_services_with_a_flow() -> Document {
+        let mut doc = Document::new("two");
+        doc.nodes = vec![
+            Node::new("a", "A", NodeKind::Service(Service::default())),
+            Node::new("b", "B", NodeKind::Service(Service::default())),
+        ];
+        doc.edges = vec![Edge {
+            id: "a-to-b".into(),
+            from: "a".into(),
+            to: "b".into(),
+            kind: EdgeKind::Flow(Flow::default()),
+        }];
+        doc
+    }
+
+    #[test]
+    fn badges_count_findings_per_node() {
+        let doc = two_services_with_a_flow();
+        let live = LiveReview::new(&doc, 0);
+        let review = &live.current().review;
+
+        // Each node's badge counts the findings that name it, once each.
+        for id in ["a", "b"] {
+            let expected = review
+                .findings
+                .iter()
+                .filter(|finding| finding.nodes.iter().any(|node| node == id))
+                .count();
+            let badge = live.current().badges.get(id).map_or(0, |badge| badge.count);
+            assert_eq!(badge, expected, "badge of {id}");
+        }
+    }
+
+    #[test]
+    fn slow_review_runs_on_a_worker() {
+        let ctx = egui::Context::default();
+        let mut live = LiveReview::new(&Document::new("empty"), 0);
+        // Pretend the last review was slow, so the next one goes to the worker.
+        let slow = ReviewResult::new(review(&Document::new("empty")), Duration::from_millis(50));
+        live.current = Arc::new(slow);
+
+        let doc = two_services_with_a_flow();
+        live.update(&doc, 1, &ctx);
+        assert!(live.is_pending(), "the review runs off the UI thread");
+        assert!(
+            live.current().review.findings.is_empty(),
+            "the old result stays meanwhile"
+        );
+
+        let start = Instant::now();
+        while live.is_pending() && start.elapsed() < Duration::from_secs(10) {
+            thread::sleep(Duration::from_millis(5));
+            live.update(&doc, 1, &ctx);
+        }
+        assert!(!live.is_pending(), "the worker finished");
+        assert_eq!(live.current().review.findings, review(&doc).findings);
+    }
+}
