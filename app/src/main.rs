@@ -1,9 +1,10 @@
-//! The `trustmap` binary: the command line today; the window opens from here once it exists.
+//! The `trustmap` binary: the command line, and the window when no command is given.
 //!
 //! Exit codes: 0 when clean, 1 when `review --fail-on` finds something at or above the
 //! threshold, 2 for bad input or usage (clap's own usage errors exit with 2 as well).
 
 mod cli;
+mod gui;
 
 use std::process::ExitCode;
 

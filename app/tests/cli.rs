@@ -99,18 +99,26 @@ fn json_stdout(output: &Output) -> Value {
 }
 
 #[test]
-fn no_arguments_prints_help() {
-    let output = trustmap(&[]);
+fn help_flag_prints_usage() {
+    let output = trustmap(&["--help"]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("Usage:"), "{}", stdout(&output));
 }
 
 #[test]
-fn bare_file_suggests_review() {
-    let output = trustmap(&["model.trustmap.ron"]);
+fn bare_file_without_a_display_exits_2() {
+    // A bare file opens the window; with no display to open it on, that fails cleanly.
+    let output = Command::new(env!("CARGO_BIN_EXE_trustmap"))
+        .arg("model.trustmap.ron")
+        .current_dir(workspace())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .expect("the trustmap binary runs");
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("trustmap review model.trustmap.ron"),
+        stderr(&output).contains("could not open the window"),
         "{}",
         stderr(&output)
     );

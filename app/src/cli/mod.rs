@@ -20,7 +20,7 @@ mod text;
 
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use trustmap_model::Severity;
 
@@ -33,7 +33,7 @@ use trustmap_model::Severity;
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
-    /// The command to run; without one, help is printed.
+    /// The command to run; without one, the window opens.
     #[command(subcommand)]
     command: Option<Command>,
 
@@ -241,20 +241,9 @@ pub fn run(cli: Cli) -> Result<Status> {
         (Some(Command::Import(args)), _) => import::run(&args),
         (Some(Command::New(args)), _) => new::run(&args),
         (Some(Command::Templates), _) => templates::run(),
-        (None, Some(file)) => bail!(
-            "the window is not built yet; to review {0}, run `trustmap review {0}`",
-            file.display()
-        ),
-        (None, None) => {
-            print_help()?;
+        (None, file) => {
+            crate::gui::run(file)?;
             Ok(Status::Clean)
         }
     }
-}
-
-fn print_help() -> Result<()> {
-    use clap::CommandFactory as _;
-
-    Cli::command().print_help()?;
-    Ok(())
 }
