@@ -12,6 +12,7 @@ pub mod geometry;
 pub mod graph;
 pub mod import;
 pub mod load;
+pub mod policy;
 pub mod review;
 pub mod templates;
 
