@@ -332,17 +332,14 @@ pub fn schema_json<'a>(
 
     let mut context = json!({ "type": "Record", "attributes": {} });
     for (standard, store_path) in context_paths {
-        let Some((_, cedar_type)) = CONTEXT_ATTRIBUTES
-            .iter()
-            .find(|(name, _)| name == standard)
+        let Some((_, cedar_type)) = CONTEXT_ATTRIBUTES.iter().find(|(name, _)| name == standard)
         else {
             continue;
         };
         insert_path(&mut context, store_path, json!({ "type": cedar_type }));
     }
-    let names = |kinds: &[EntityKind]| -> Vec<&str> {
-        kinds.iter().map(|kind| kind.type_name()).collect()
-    };
+    let names =
+        |kinds: &[EntityKind]| -> Vec<&str> { kinds.iter().map(|kind| kind.type_name()).collect() };
     let applies_to = json!({
         "principalTypes": names(&EntityKind::PRINCIPALS),
         "resourceTypes": names(&EntityKind::RESOURCES),
@@ -362,10 +359,7 @@ fn insert_path(record: &mut Value, path: &str, leaf: Value) {
     let mut current = record;
     let mut parts = path.split('.').peekable();
     while let Some(part) = parts.next() {
-        let Some(attributes) = current
-            .get_mut("attributes")
-            .and_then(Value::as_object_mut)
-        else {
+        let Some(attributes) = current.get_mut("attributes").and_then(Value::as_object_mut) else {
             return;
         };
         let entry = attributes.entry(part.to_owned()).or_insert_with(|| {
@@ -398,9 +392,7 @@ pub fn mapped_context_paths(
 /// Returns the entities of a model in Cedar's JSON form, in the derived namespace, in
 /// document order. Every ancestor is listed, not only the direct ones.
 pub fn entities_json(graph: &Graph<'_>, entities: &ModelEntities) -> Value {
-    let uid = |ix: NodeIx, kind: EntityKind| {
-        json!({ "type": format!("{NAMESPACE}::{}", kind.type_name()), "id": graph.id(ix) })
-    };
+    let uid = |ix: NodeIx, kind: EntityKind| json!({ "type": format!("{NAMESPACE}::{}", kind.type_name()), "id": graph.id(ix) });
     let list: Vec<Value> = (0..graph.node_count())
         .filter_map(|ix| {
             let kind = entities.kinds[ix]?;

@@ -17,6 +17,7 @@ use cedar_policy::{
 use serde_json::json;
 
 use super::derive::{self, EntityKind, ModelEntities, SYNTHETIC_ID};
+use super::limits;
 use super::store::{self, CompiledStore};
 use crate::graph::{Graph, NodeIx};
 
@@ -186,7 +187,8 @@ impl<'c, 'g> Session<'c, 'g> {
         }
 
         self.cache.stats.misses += 1;
-        let outcome = Arc::new(self.evaluate(store_ix, &compiled, principal, action, resource, posture));
+        let outcome =
+            Arc::new(self.evaluate(store_ix, &compiled, principal, action, resource, posture));
         if self.cache.decisions.len() >= MAX_DECISIONS {
             self.cache.decisions.clear();
         }
@@ -207,22 +209,24 @@ impl<'c, 'g> Session<'c, 'g> {
             return Outcome::default();
         };
         let principal_uid = match principal {
-            Principal::Node(ix) => self.model.kinds[ix]
-                .and_then(|kind| compiled.uid(kind, self.graph.id(ix))),
+            Principal::Node(ix) => {
+                self.model.kinds[ix].and_then(|kind| compiled.uid(kind, self.graph.id(ix)))
+            }
             Principal::Synthetic(kind) => compiled.uid(kind, SYNTHETIC_ID),
         };
-        let resource_uid = self.model.kinds[resource]
-            .and_then(|kind| compiled.uid(kind, self.graph.id(resource)));
+        let resource_uid =
+            self.model.kinds[resource].and_then(|kind| compiled.uid(kind, self.graph.id(resource)));
         let (Some(principal_uid), Some(resource_uid)) = (principal_uid, resource_uid) else {
             return Outcome::default();
         };
         let Some(action_uid) = action_uid(compiled, action) else {
             return Outcome::default();
         };
-        let applies = |types: Option<Box<dyn Iterator<Item = &cedar_policy::EntityTypeName> + '_>>,
-                       uid: &EntityUid| {
-            types.is_some_and(|mut types| types.any(|name| name == uid.type_name()))
-        };
+        let applies =
+            |types: Option<Box<dyn Iterator<Item = &cedar_policy::EntityTypeName> + '_>>,
+             uid: &EntityUid| {
+                types.is_some_and(|mut types| types.any(|name| name == uid.type_name()))
+            };
         let principals = schema
             .principals_for_action(&action_uid)
             .map(|types| Box::new(types) as Box<dyn Iterator<Item = _>>);
@@ -237,7 +241,13 @@ impl<'c, 'g> Session<'c, 'g> {
             Ok(context) => context,
             Err(message) => return failed(message),
         };
-        let request = match Request::new(principal_uid, action_uid, resource_uid, context, Some(schema)) {
+        let request = match Request::new(
+            principal_uid,
+            action_uid,
+            resource_uid,
+            context,
+            Some(schema),
+        ) {
             Ok(request) => request,
             Err(error) => return failed(format!("the request does not fit the schema: {error}")),
         };
@@ -263,7 +273,11 @@ impl<'c, 'g> Session<'c, 'g> {
 
     /// Returns the model's entities as this store types them, with the schema's actions,
     /// built at most once per store and model version.
-    fn entities(&mut self, store_ix: usize, compiled: &CompiledStore) -> Result<Arc<Entities>, String> {
+    fn entities(
+        &mut self,
+        store_ix: usize,
+        compiled: &CompiledStore,
+    ) -> Result<Arc<Entities>, String> {
         if let Some(entities) = &self.store_entities[store_ix] {
             return Ok(entities.clone());
         }
@@ -275,13 +289,16 @@ impl<'c, 'g> Session<'c, 'g> {
 
         let mut list = Vec::new();
         for ix in 0..self.graph.node_count() {
-            let Some(uid) = self.model.kinds[ix].and_then(|kind| compiled.uid(kind, self.graph.id(ix))) else {
+            let Some(uid) =
+                self.model.kinds[ix].and_then(|kind| compiled.uid(kind, self.graph.id(ix)))
+            else {
                 continue;
             };
             let parents = self.model.ancestors[ix]
                 .iter()
                 .filter_map(|&parent| {
-                    self.model.kinds[parent].and_then(|kind| compiled.uid(kind, self.graph.id(parent)))
+                    self.model.kinds[parent]
+                        .and_then(|kind| compiled.uid(kind, self.graph.id(parent)))
                 })
                 .collect();
             let entity = Entity::new(uid, entity_attributes(self.graph, ix), parents)
@@ -294,7 +311,8 @@ impl<'c, 'g> Session<'c, 'g> {
             .map(|schema| schema.action_entities())
             .transpose()
             .map_err(|error| error.to_string())?;
-        let mut entities = Entities::from_entities(list, None).map_err(|error| error.to_string())?;
+        let mut entities =
+            Entities::from_entities(list, None).map_err(|error| error.to_string())?;
         if let Some(actions) = actions {
             entities = entities
                 .add_entities(actions, None)
@@ -344,9 +362,18 @@ fn entity_attributes(graph: &Graph<'_>, ix: NodeIx) -> HashMap<String, Restricte
         .map(|class| RestrictedExpression::new_string(class.name().to_owned()))
         .collect::<Vec<_>>();
     HashMap::from([
-        ("dataClasses".to_owned(), RestrictedExpression::new_set(classes)),
-        ("public".to_owned(), RestrictedExpression::new_bool(node.is_public())),
-        ("critical".to_owned(), RestrictedExpression::new_bool(node.critical)),
+        (
+            "dataClasses".to_owned(),
+            RestrictedExpression::new_set(classes),
+        ),
+        (
+            "public".to_owned(),
+            RestrictedExpression::new_bool(node.is_public()),
+        ),
+        (
+            "critical".to_owned(),
+            RestrictedExpression::new_bool(node.critical),
+        ),
         (
             "technology".to_owned(),
             RestrictedExpression::new_string(node.technology.clone()),
@@ -372,7 +399,11 @@ fn context(paths: &[(String, String)], posture: Posture) -> Result<Context, Stri
             let Some(object) = current.as_object_mut() else {
                 break;
             };
-            let fresh = if i + 1 == parts.len() { leaf.clone() } else { json!({}) };
+            let fresh = if i + 1 == parts.len() {
+                leaf.clone()
+            } else {
+                json!({})
+            };
             current = object.entry((*part).to_owned()).or_insert(fresh);
         }
     }
@@ -397,4 +428,46 @@ pub fn actions_by_store<'d>(graph: &Graph<'d>) -> HashMap<&'d str, BTreeSet<Stri
 pub fn derive_entities_json(graph: &Graph<'_>) -> serde_json::Value {
     let model = ModelEntities::new(graph);
     derive::entities_json(graph, &model)
+}
+
+/// Parses entities in Cedar's JSON form against a compiled store's schema, as a store's
+/// own entity data would be checked. An entity whose type or parent type the schema does
+/// not declare is a schema problem.
+pub fn entities_from_json(
+    compiled: &CompiledStore,
+    json: &str,
+) -> Result<Entities, super::Problem> {
+    limits::check(json).map_err(|error| {
+        super::Problem::at(
+            &compiled.id,
+            json,
+            super::Stage::Limit,
+            None,
+            error.span().start,
+            error.to_string(),
+        )
+    })?;
+    Entities::from_json_str(json, compiled.schema.as_ref()).map_err(|error| {
+        let offset = store::first_offset(&error);
+        super::Problem::at(
+            &compiled.id,
+            json,
+            super::Stage::Schema,
+            None,
+            offset,
+            error_chain(&error),
+        )
+    })
+}
+
+/// Returns an error's message followed by the messages of its sources.
+pub(super) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }

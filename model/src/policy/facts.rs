@@ -115,7 +115,9 @@ pub fn compute(graph: &Graph<'_>, cache: &mut PolicyCache) -> Facts {
         unevaluated: vec![false; edge_count],
         ..Facts::default()
     };
-    if !flows.iter().any(|&(edge, _, _)| !cedar_checks(graph, edge).is_empty())
+    if !flows
+        .iter()
+        .any(|&(edge, _, _)| !cedar_checks(graph, edge).is_empty())
         && graph.doc.policy_stores.is_empty()
     {
         return facts;
@@ -144,7 +146,15 @@ pub fn compute(graph: &Graph<'_>, cache: &mut PolicyCache) -> Facts {
                 CheckOf::Immediate => calling_kinds(graph, &session, caller),
                 CheckOf::Originating => external_kinds.clone(),
             };
-            match closure(&mut session, store_ix, check, callee, &kinds, &by_kind, &mut problems) {
+            match closure(
+                &mut session,
+                store_ix,
+                check,
+                callee,
+                &kinds,
+                &by_kind,
+                &mut problems,
+            ) {
                 Closure::Closed => facts.closed[edge] = true,
                 Closure::Open => {}
                 Closure::Failed => facts.unevaluated[edge] = true,
@@ -168,7 +178,10 @@ fn sound_store(session: &Session<'_, '_>, id: &str) -> Option<usize> {
 }
 
 /// Returns the nodes of each principal kind, in index order.
-fn principals_by_kind(graph: &Graph<'_>, session: &Session<'_, '_>) -> BTreeMap<EntityKind, Vec<NodeIx>> {
+fn principals_by_kind(
+    graph: &Graph<'_>,
+    session: &Session<'_, '_>,
+) -> BTreeMap<EntityKind, Vec<NodeIx>> {
     let mut by_kind: BTreeMap<EntityKind, Vec<NodeIx>> = BTreeMap::new();
     for ix in 0..graph.node_count() {
         if let Some(kind) = session.model.kinds[ix].filter(|kind| kind.is_principal()) {
@@ -239,7 +252,11 @@ fn closure(
             }
         }
     }
-    if failed { Closure::Failed } else { Closure::Closed }
+    if failed {
+        Closure::Failed
+    } else {
+        Closure::Closed
+    }
 }
 
 fn record_errors(
@@ -252,7 +269,13 @@ fn record_errors(
     let text = session_text(session, store_ix);
     for (policy, message) in errors {
         let policy = (!policy.is_empty()).then_some(policy.as_str());
-        problems.insert(compiled.problem_at(text, Stage::Evaluation, policy, None, message.clone()));
+        problems.insert(compiled.problem_at(
+            text,
+            Stage::Evaluation,
+            policy,
+            None,
+            message.clone(),
+        ));
     }
 }
 
@@ -283,8 +306,13 @@ fn collect_calls(
                 continue;
             };
             for &holder in &holders {
-                let outcome =
-                    session.ask(store_ix, Principal::Node(holder), &check.action, callee, Posture::Worst);
+                let outcome = session.ask(
+                    store_ix,
+                    Principal::Node(holder),
+                    &check.action,
+                    callee,
+                    Posture::Worst,
+                );
                 if outcome.allowed {
                     let calls = facts.calls.entry(holder).or_default();
                     if !calls.contains(&(edge, callee)) {
@@ -298,14 +326,20 @@ fn collect_calls(
 
 /// Returns, for each node, whether it is a crown jewel or reaches one along flows that are
 /// not closed.
-fn reaches_crown_jewel(graph: &Graph<'_>, flows: &[(EdgeIx, NodeIx, NodeIx)], facts: &Facts) -> Vec<bool> {
+fn reaches_crown_jewel(
+    graph: &Graph<'_>,
+    flows: &[(EdgeIx, NodeIx, NodeIx)],
+    facts: &Facts,
+) -> Vec<bool> {
     let mut callers: Vec<Vec<NodeIx>> = vec![Vec::new(); graph.node_count()];
     for &(edge, caller, callee) in flows {
         if !facts.is_closed(edge) {
             callers[callee].push(caller);
         }
     }
-    let mut reaches: Vec<bool> = (0..graph.node_count()).map(|ix| graph.is_crown_jewel(ix)).collect();
+    let mut reaches: Vec<bool> = (0..graph.node_count())
+        .map(|ix| graph.is_crown_jewel(ix))
+        .collect();
     let mut stack: Vec<NodeIx> = (0..graph.node_count()).filter(|&ix| reaches[ix]).collect();
     while let Some(node) = stack.pop() {
         for &caller in &callers[node] {
@@ -355,15 +389,26 @@ fn workforce_findings(
                 .map(|&ix| Principal::Node(ix))
                 .chain([Principal::Synthetic(EntityKind::WorkforceUser)]);
             for principal in principals {
-                let outcome = session.ask(store_ix, principal, &check.action, callee, Posture::Worst);
+                let outcome =
+                    session.ask(store_ix, principal, &check.action, callee, Posture::Worst);
                 if outcome.allowed {
                     for policy in &outcome.reasons {
-                        permitting.entry(policy.clone()).or_default().push(principal);
+                        permitting
+                            .entry(policy.clone())
+                            .or_default()
+                            .push(principal);
                     }
                 }
             }
             for (policy, principals) in permitting {
-                findings.push(workforce_finding(graph, edge, callee, check, &policy, &principals));
+                findings.push(workforce_finding(
+                    graph,
+                    edge,
+                    callee,
+                    check,
+                    &policy,
+                    &principals,
+                ));
             }
         }
     }
@@ -394,10 +439,11 @@ fn workforce_finding(
         graph.id(callee),
         graph.edge(edge).id,
     );
-    let nodes = std::iter::once(callee).chain(principals.iter().filter_map(|principal| match principal {
-        Principal::Node(ix) => Some(*ix),
-        Principal::Synthetic(_) => None,
-    }));
+    let nodes =
+        std::iter::once(callee).chain(principals.iter().filter_map(|principal| match principal {
+            Principal::Node(ix) => Some(*ix),
+            Principal::Synthetic(_) => None,
+        }));
     Finding::new("ID-4", Severity::Medium, title)
         .with_nodes(graph, nodes)
         .with_edges(graph, [edge])

@@ -200,16 +200,25 @@ mod tests {
 
     #[test]
     fn refuses_deep_nesting() {
-        let text = format!("permit (principal, action, resource) when {{ {}true }};", "(".repeat(300));
+        let text = format!(
+            "permit (principal, action, resource) when {{ {}true }};",
+            "(".repeat(300)
+        );
         assert!(matches!(check(&text), Err(LimitError::TooDeep { .. })));
     }
 
     #[test]
     fn refuses_long_chains_and_resets_at_each_policy() {
-        let long = format!("permit (principal, action, resource) when {{ {}1 == 1 }};", "1 + ".repeat(MAX_CHAIN + 1));
+        let long = format!(
+            "permit (principal, action, resource) when {{ {}1 == 1 }};",
+            "1 + ".repeat(MAX_CHAIN + 1)
+        );
         assert!(matches!(check(&long), Err(LimitError::ChainTooLong { .. })));
 
-        let policy = format!("permit (principal, action, resource) when {{ {}true }};", "true && ".repeat(MAX_CHAIN / 2));
+        let policy = format!(
+            "permit (principal, action, resource) when {{ {}true }};",
+            "true && ".repeat(MAX_CHAIN / 2)
+        );
         assert_eq!(check(&policy.repeat(10)), Ok(()));
     }
 
@@ -217,14 +226,23 @@ mod tests {
     fn chains_add_up_across_levels() {
         // 200 levels, each with 10 operators: 2,000 operators on the path to the innermost.
         let level = "1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + 1 + (";
-        let text = format!("permit (principal, action, resource) when {{ {}1{} == 1 }};", level.repeat(150), ")".repeat(150));
+        let text = format!(
+            "permit (principal, action, resource) when {{ {}1{} == 1 }};",
+            level.repeat(150),
+            ")".repeat(150)
+        );
         assert!(matches!(check(&text), Err(LimitError::ChainTooLong { .. })));
     }
 
     #[test]
     fn refuses_long_text() {
         let text = " ".repeat(MAX_TEXT_BYTES + 1);
-        assert_eq!(check(&text), Err(LimitError::TooLong { len: MAX_TEXT_BYTES + 1 }));
+        assert_eq!(
+            check(&text),
+            Err(LimitError::TooLong {
+                len: MAX_TEXT_BYTES + 1
+            })
+        );
     }
 
     #[test]

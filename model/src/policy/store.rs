@@ -74,7 +74,14 @@ impl CompiledStore {
         let base = policy
             .and_then(|id| self.spans.get(id))
             .map_or(0, |span| span.start);
-        Problem::at(&self.id, text, stage, policy, base + offset.unwrap_or(0), message)
+        Problem::at(
+            &self.id,
+            text,
+            stage,
+            policy,
+            base + offset.unwrap_or(0),
+            message,
+        )
     }
 }
 
@@ -308,7 +315,9 @@ fn leaf_type<'v>(
     derive::CONTEXT_ATTRIBUTES
         .iter()
         .map(|(_, cedar_type)| *cedar_type)
-        .find(|cedar_type| *cedar_type == type_name || (*cedar_type == "Boolean" && type_name == "Bool"))
+        .find(|cedar_type| {
+            *cedar_type == type_name || (*cedar_type == "Boolean" && type_name == "Bool")
+        })
 }
 
 /// Follows common type references (at most a few levels) to the type they name.
@@ -429,7 +438,9 @@ fn parse_statements(store: &PolicyStore, compiled: &mut CompiledStore) {
             Err(template) => compiled.policies.add_template(template),
         };
         if let Err(error) = result {
-            compiled.problems.push(problem_at(0, &id, error.to_string()));
+            compiled
+                .problems
+                .push(problem_at(0, &id, error.to_string()));
             continue;
         }
         compiled.spans.insert(id, statement.span);
@@ -519,7 +530,8 @@ fn validate(store: &PolicyStore, compiled: &mut CompiledStore) {
     let Some(schema) = &compiled.schema else {
         return;
     };
-    let result = Validator::new(schema.clone()).validate(&compiled.policies, ValidationMode::Strict);
+    let result =
+        Validator::new(schema.clone()).validate(&compiled.policies, ValidationMode::Strict);
     let mut problems = Vec::new();
     for error in result.validation_errors() {
         let id = error.policy_id().to_string();
