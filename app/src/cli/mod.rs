@@ -5,6 +5,7 @@
 //! threshold, 2 for bad input or usage.
 
 mod blast_radius;
+mod cedar_export;
 #[cfg(test)]
 mod fixture;
 mod import;
@@ -52,6 +53,23 @@ enum Command {
     New(NewArgs),
     /// List the bundled templates.
     Templates,
+    /// Write what the model derives for other tools: the Cedar schema and entities.
+    Export(ExportArgs),
+}
+
+/// Arguments of `trustmap export`.
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// The model: a `.trustmap.ron` file, or a Threagile YAML file (imported first).
+    file: PathBuf,
+
+    /// Write the Cedar schema derived from the model (JSON) to this file.
+    #[arg(long, value_name = "S")]
+    cedar_schema: Option<PathBuf>,
+
+    /// Write the Cedar entities derived from the model (JSON) to this file.
+    #[arg(long, value_name = "E")]
+    cedar_entities: Option<PathBuf>,
 }
 
 /// Arguments of `trustmap review`.
@@ -182,6 +200,18 @@ pub fn run(cli: Cli) -> Result<Status> {
         (Some(Command::Import(args)), _) => import::run(&args),
         (Some(Command::New(args)), _) => new::run(&args),
         (Some(Command::Templates), _) => templates::run(),
+        (Some(Command::Export(args)), _) => {
+            if args.cedar_schema.is_none() && args.cedar_entities.is_none() {
+                bail!("nothing to export: give --cedar-schema, --cedar-entities or both");
+            }
+            let model = input::read_model(&args.file)?;
+            cedar_export::write_cedar(
+                &model.document,
+                args.cedar_schema.as_deref(),
+                args.cedar_entities.as_deref(),
+            )?;
+            Ok(Status::Clean)
+        }
         (None, Some(file)) => bail!(
             "the window is not built yet; to review {0}, run `trustmap review {0}`",
             file.display()

@@ -409,3 +409,22 @@ pub fn entities_json(graph: &Graph<'_>, entities: &ModelEntities) -> Value {
         .collect();
     Value::Array(list)
 }
+
+/// Returns the schema derived from the whole model in Cedar's JSON form: every action any
+/// flow names, with the standard context paths. Verified Permissions accepts it as a
+/// store's schema (`cedarJson`).
+pub fn model_schema_json(graph: &Graph<'_>) -> Value {
+    let mut actions = BTreeSet::new();
+    for (edge, _, _) in graph.all_flows() {
+        for check in super::facts::cedar_checks(graph, edge) {
+            actions.insert(check.action.as_str());
+        }
+    }
+    let paths = mapped_context_paths(&std::collections::BTreeMap::new());
+    schema_json(actions, &paths)
+}
+
+/// Returns the model's entities in Cedar's JSON form (see [`entities_json`]).
+pub fn model_entities_json(graph: &Graph<'_>) -> Value {
+    entities_json(graph, &ModelEntities::new(graph))
+}
