@@ -32,14 +32,41 @@ const MAX_STORES: usize = 256;
 pub struct PolicyCache {
     compiled: HashMap<u64, Arc<CompiledStore>>,
     entities: HashMap<(u64, u64), Arc<Entities>>,
-    decisions: HashMap<DecisionKey, Arc<Outcome>>,
+    decisions: foldhash::HashMap<DecisionKey, Arc<Outcome>>,
+    summaries: foldhash::HashMap<SummaryKey, Arc<Summary>>,
     stats: CacheStats,
 }
 
-/// How often the cache answered a request.
+/// The key of a summary: one check's decisions for a list of principals, which the review
+/// reads as a whole (a closure, or who may call a service).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SummaryKey {
+    /// The purpose of the summary, so that two summaries of one request never share a key.
+    pub purpose: u8,
+    /// The store's version.
+    pub store: u64,
+    /// A hash of the action.
+    pub action: u64,
+    /// The resource's fingerprint.
+    pub resource: u64,
+    /// A hash of the principals' fingerprints, in order.
+    pub principals: u64,
+}
+
+/// What the review keeps of many decisions about one check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Summary {
+    /// Whether the check is closed, open, or could not be shown closed, with the problems
+    /// its requests met.
+    Closure(u8, Vec<super::Problem>),
+    /// The positions, in the principal list, of the principals permitted.
+    Permitted(Vec<u32>),
+}
+
+/// Hit and miss counts of the decision cache.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CacheStats {
-    /// Requests answered from the cache.
+    /// Requests whose decision came from the cache.
     pub hits: u64,
     /// Requests evaluated.
     pub misses: u64,
@@ -75,7 +102,7 @@ pub enum Posture {
     Best,
 }
 
-/// Who asks: a node of the model, or a synthetic principal of a kind with no groups and
+/// The principal of a request: a node of the model, or a synthetic principal of a kind with no groups and
 /// no attributes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Principal {
@@ -85,7 +112,7 @@ pub enum Principal {
     Synthetic(EntityKind),
 }
 
-/// The answer to one request.
+/// The decision on one request, with its diagnostics.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// The store permits the request.
@@ -148,6 +175,59 @@ impl<'c, 'g> Session<'c, 'g> {
         }
     }
 
+    /// Returns a summary from the cache, or computes and keeps it.
+    pub fn summary(
+        &mut self,
+        key: SummaryKey,
+        compute: impl FnOnce(&mut Self) -> Summary,
+    ) -> Arc<Summary> {
+        if let Some(summary) = self.cache.summaries.get(&key) {
+            self.cache.stats.hits += 1;
+            return summary.clone();
+        }
+        let summary = Arc::new(compute(self));
+        if self.cache.summaries.len() >= MAX_DECISIONS {
+            self.cache.summaries.clear();
+        }
+        self.cache.summaries.insert(key, summary.clone());
+        summary
+    }
+
+    /// Returns a hash of the fingerprints of these principals, in order.
+    pub fn principals_hash(&self, principals: &[Principal]) -> u64 {
+        let fingerprints: Vec<u64> = principals
+            .iter()
+            .map(|principal| self.fingerprint(*principal))
+            .collect();
+        hash_of(&fingerprints)
+    }
+
+    /// Returns the fingerprint of a principal: what a request about it reads.
+    pub fn fingerprint(&self, principal: Principal) -> u64 {
+        match principal {
+            Principal::Node(ix) => self.model.fingerprints[ix],
+            Principal::Synthetic(kind) => hash_of(&(kind, SYNTHETIC_ID)),
+        }
+    }
+
+    /// Returns the key of a summary of one check about these principals.
+    pub fn summary_key(
+        &self,
+        purpose: u8,
+        store_ix: usize,
+        action: &str,
+        resource: NodeIx,
+        principals: u64,
+    ) -> SummaryKey {
+        SummaryKey {
+            purpose,
+            store: self.stores[store_ix].version,
+            action: hash_of(action),
+            resource: self.model.fingerprints[resource],
+            principals,
+        }
+    }
+
     /// Returns the policy text of the store at this index.
     pub fn policy_text(&self, store_ix: usize) -> &'g str {
         &self.graph.doc.policy_stores[store_ix].policies
@@ -158,10 +238,10 @@ impl<'c, 'g> Session<'c, 'g> {
         self.stores.iter().position(|store| store.id == id)
     }
 
-    /// Asks a store whether a principal may perform an action on a resource. `None` when
-    /// the request cannot be put: the store has no entity type for the principal's or the
-    /// resource's kind, or its schema does not let the action apply to them (the store
-    /// would refuse such a request, so it permits nothing).
+    /// Evaluates whether a store permits a principal an action on a resource, from the
+    /// cache when it can. A request the store cannot take is denied without an error: the
+    /// store has no entity type for the principal's or the resource's kind, or its schema
+    /// does not let the action apply to them.
     pub fn ask(
         &mut self,
         store_ix: usize,
@@ -173,10 +253,7 @@ impl<'c, 'g> Session<'c, 'g> {
         let compiled = self.stores[store_ix].clone();
         let key = DecisionKey {
             store: compiled.version,
-            principal: match principal {
-                Principal::Node(ix) => self.model.fingerprints[ix],
-                Principal::Synthetic(kind) => hash_of(&(kind, SYNTHETIC_ID)),
-            },
+            principal: self.fingerprint(principal),
             resource: self.model.fingerprints[resource],
             action: hash_of(action),
             context: posture,

@@ -26,10 +26,12 @@ use crate::graph::{EdgeIx, Graph, NodeIx};
 use crate::review::{Finding, Severity};
 
 use super::derive::EntityKind;
-use super::evaluate::{Posture, Principal, Session};
+use std::sync::Arc;
+
+use super::evaluate::{Posture, Principal, Session, Summary};
 use super::{PolicyCache, Problem, Stage};
 
-/// The Cedar answers of one review.
+/// The policy stores' decisions that one review reads.
 #[derive(Clone, Debug, Default)]
 pub struct Facts {
     evaluated: bool,
@@ -74,7 +76,7 @@ impl Facts {
     }
 }
 
-/// Which check of a flow a Cedar check is.
+/// The check of a flow that a Cedar check makes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CheckOf {
     /// The check of the immediate caller.
@@ -216,13 +218,20 @@ fn external_kinds(graph: &Graph<'_>, session: &Session<'_, '_>) -> Vec<EntityKin
     kinds.into_iter().collect()
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Closure {
     Closed,
     Open,
     Failed,
 }
 
-/// Asks whether a check permits its action on the callee to any principal of these kinds.
+/// Summary purposes, one per kind of question.
+const CLOSURE: u8 = 0;
+const CALLERS: u8 = 1;
+const WORKFORCE: u8 = 2;
+
+/// Returns whether a check permits its action on the callee to any principal of these
+/// kinds, under the best-case or the worst-case context.
 fn closure(
     session: &mut Session<'_, '_>,
     store_ix: usize,
@@ -232,31 +241,73 @@ fn closure(
     by_kind: &BTreeMap<EntityKind, Vec<NodeIx>>,
     problems: &mut BTreeSet<Problem>,
 ) -> Closure {
-    let mut failed = false;
-    for posture in [Posture::Best, Posture::Worst] {
-        for &kind in kinds {
+    let principals: Vec<Principal> = kinds
+        .iter()
+        .flat_map(|&kind| {
             let nodes = by_kind.get(&kind).map(Vec::as_slice).unwrap_or_default();
-            let principals = nodes
+            nodes
                 .iter()
                 .map(|&ix| Principal::Node(ix))
-                .chain([Principal::Synthetic(kind)]);
-            for principal in principals {
+                .chain([Principal::Synthetic(kind)])
+        })
+        .collect();
+    let hash = session.principals_hash(&principals);
+    let key = session.summary_key(CLOSURE, store_ix, &check.action, callee, hash);
+    let summary = session.summary(key, |session| {
+        let mut failed = BTreeSet::new();
+        for posture in [Posture::Best, Posture::Worst] {
+            for &principal in &principals {
                 let outcome = session.ask(store_ix, principal, &check.action, callee, posture);
                 if outcome.allowed {
-                    return Closure::Open;
+                    return Summary::Closure(Closure::Open as u8, Vec::new());
                 }
-                if !outcome.errors.is_empty() {
-                    failed = true;
-                    record_errors(session, store_ix, &outcome.errors, problems);
-                }
+                record_errors(session, store_ix, &outcome.errors, &mut failed);
             }
         }
+        let closure = if failed.is_empty() {
+            Closure::Closed
+        } else {
+            Closure::Failed
+        };
+        Summary::Closure(closure as u8, failed.into_iter().collect())
+    });
+    match &*summary {
+        Summary::Closure(closure, failed) => {
+            problems.extend(failed.iter().cloned());
+            [Closure::Closed, Closure::Open, Closure::Failed]
+                .into_iter()
+                .find(|candidate| *candidate as u8 == *closure)
+                .unwrap_or(Closure::Failed)
+        }
+        Summary::Permitted(_) => Closure::Failed,
     }
-    if failed {
-        Closure::Failed
-    } else {
-        Closure::Closed
-    }
+}
+
+/// Returns the principals (by position) that a check permits under the worst-case
+/// context, with the deciding policies of each.
+fn permitted(
+    session: &mut Session<'_, '_>,
+    purpose: u8,
+    store_ix: usize,
+    check: &CedarCheck,
+    callee: NodeIx,
+    principals: &[Principal],
+    principals_hash: u64,
+) -> Arc<Summary> {
+    let key = session.summary_key(purpose, store_ix, &check.action, callee, principals_hash);
+    session.summary(key, |session| {
+        let positions = principals
+            .iter()
+            .enumerate()
+            .filter(|&(_, &principal)| {
+                session
+                    .ask(store_ix, principal, &check.action, callee, Posture::Worst)
+                    .allowed
+            })
+            .filter_map(|(position, _)| u32::try_from(position).ok())
+            .collect();
+        Summary::Permitted(positions)
+    })
 }
 
 fn record_errors(
@@ -297,6 +348,8 @@ fn collect_calls(
         .flatten()
         .copied()
         .collect();
+    let principals: Vec<Principal> = holders.iter().map(|&ix| Principal::Node(ix)).collect();
+    let hash = session.principals_hash(&principals);
     for &(edge, _, callee) in flows {
         if !matches!(graph.node(callee).kind, NodeKind::Service(_)) {
             continue;
@@ -305,19 +358,15 @@ fn collect_calls(
             let Some(store_ix) = sound_store(session, &check.store) else {
                 continue;
             };
-            for &holder in &holders {
-                let outcome = session.ask(
-                    store_ix,
-                    Principal::Node(holder),
-                    &check.action,
-                    callee,
-                    Posture::Worst,
-                );
-                if outcome.allowed {
-                    let calls = facts.calls.entry(holder).or_default();
-                    if !calls.contains(&(edge, callee)) {
-                        calls.push((edge, callee));
-                    }
+            let summary = permitted(session, CALLERS, store_ix, check, callee, &principals, hash);
+            let Summary::Permitted(positions) = &*summary else {
+                continue;
+            };
+            for &position in positions {
+                let holder = holders[position as usize];
+                let calls = facts.calls.entry(holder).or_default();
+                if !calls.contains(&(edge, callee)) {
+                    calls.push((edge, callee));
                 }
             }
         }
@@ -372,6 +421,12 @@ fn workforce_findings(
         .get(&EntityKind::WorkforceUser)
         .map(Vec::as_slice)
         .unwrap_or_default();
+    let principals: Vec<Principal> = users
+        .iter()
+        .map(|&ix| Principal::Node(ix))
+        .chain([Principal::Synthetic(EntityKind::WorkforceUser)])
+        .collect();
+    let hash = session.principals_hash(&principals);
 
     let mut findings = Vec::new();
     for &(edge, _, callee) in flows {
@@ -384,20 +439,27 @@ fn workforce_findings(
             };
             // Policy id to the principals it permits.
             let mut permitting: BTreeMap<String, Vec<Principal>> = BTreeMap::new();
-            let principals = users
-                .iter()
-                .map(|&ix| Principal::Node(ix))
-                .chain([Principal::Synthetic(EntityKind::WorkforceUser)]);
-            for principal in principals {
+            let summary = permitted(
+                session,
+                WORKFORCE,
+                store_ix,
+                check,
+                callee,
+                &principals,
+                hash,
+            );
+            let Summary::Permitted(positions) = &*summary else {
+                continue;
+            };
+            for &position in positions {
+                let principal = principals[position as usize];
                 let outcome =
                     session.ask(store_ix, principal, &check.action, callee, Posture::Worst);
-                if outcome.allowed {
-                    for policy in &outcome.reasons {
-                        permitting
-                            .entry(policy.clone())
-                            .or_default()
-                            .push(principal);
-                    }
+                for policy in &outcome.reasons {
+                    permitting
+                        .entry(policy.clone())
+                        .or_default()
+                        .push(principal);
                 }
             }
             for (policy, principals) in permitting {

@@ -9,17 +9,17 @@
 
 use std::ops::Range;
 
-/// The longest policy or schema text accepted, in bytes.
+/// Maximum length of a policy or schema text, in bytes.
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 /// The deepest nesting of `()`, `[]` and `{}` accepted.
 pub const MAX_NESTING: usize = 200;
 
-/// The most operators accepted on one path into an expression: the operators of the chain
+/// Maximum number of operators on one path into an expression: the operators of the chain
 /// at each enclosing level, added up.
 pub const MAX_CHAIN: usize = 1000;
 
-/// Why text was refused before parsing.
+/// The reason text was rejected before parsing.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
     /// The text is longer than [`MAX_TEXT_BYTES`].
@@ -199,7 +199,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_deep_nesting() {
+    fn rejects_deep_nesting() {
         let text = format!(
             "permit (principal, action, resource) when {{ {}true }};",
             "(".repeat(300)
@@ -208,7 +208,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_long_chains_and_resets_at_each_policy() {
+    fn rejects_long_chains_and_resets_at_each_policy() {
         let long = format!(
             "permit (principal, action, resource) when {{ {}1 == 1 }};",
             "1 + ".repeat(MAX_CHAIN + 1)
@@ -235,7 +235,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_long_text() {
+    fn rejects_long_text() {
         let text = " ".repeat(MAX_TEXT_BYTES + 1);
         assert_eq!(
             check(&text),

@@ -20,7 +20,7 @@ use serde::Serialize;
 pub use evaluate::{CacheStats, PolicyCache};
 pub use facts::Facts;
 
-/// What went wrong with a policy store.
+/// The step of compiling or evaluating a policy store at which a problem arose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Stage {
@@ -51,7 +51,7 @@ pub struct Problem {
     pub line: usize,
     /// One-based column, in characters.
     pub column: usize,
-    /// What went wrong.
+    /// The step at which the problem arose.
     pub stage: Stage,
     /// Cedar's message.
     pub message: String,
