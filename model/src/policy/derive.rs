@@ -214,9 +214,7 @@ impl ModelEntities {
     /// Returns a hash of every entity: it changes whenever any request could read
     /// something new.
     pub fn version(&self) -> u64 {
-        let mut hasher = foldhash::quality::FixedState::with_seed(1).build_hasher();
-        self.fingerprints.hash(&mut hasher);
-        hasher.finish()
+        foldhash::quality::FixedState::with_seed(1).hash_one(&self.fingerprints)
     }
 }
 

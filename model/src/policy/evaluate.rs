@@ -8,7 +8,7 @@
 //! reuses them, and an edit to the store or to a node the request reads does not.
 
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasher as _, Hash, Hasher};
+use std::hash::{BuildHasher as _, Hash};
 use std::sync::Arc;
 
 use cedar_policy::{
@@ -382,12 +382,14 @@ impl<'c, 'g> Session<'c, 'g> {
                 .map_err(|error| format!("entity {:?}: {error}", self.graph.id(ix)))?;
             list.push(entity);
         }
-        let actions = compiled
-            .schema
-            .as_ref()
-            .map(|schema| schema.action_entities())
-            .transpose()
-            .map_err(|error| error.to_string())?;
+        let actions = match &compiled.schema {
+            Some(schema) => Some(
+                schema
+                    .action_entities()
+                    .map_err(|error| error.to_string())?,
+            ),
+            None => None,
+        };
         let mut entities =
             Entities::from_entities(list, None).map_err(|error| error.to_string())?;
         if let Some(actions) = actions {
@@ -415,9 +417,7 @@ fn failed(message: String) -> Outcome {
 }
 
 fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
-    let mut hasher = foldhash::quality::FixedState::with_seed(3).build_hasher();
-    value.hash(&mut hasher);
-    hasher.finish()
+    foldhash::quality::FixedState::with_seed(3).hash_one(value)
 }
 
 /// Returns the uid of an action in a store: in the namespace of the store's own schema
