@@ -11,9 +11,12 @@ use std::{fs, io};
 
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use trustmap_model::Document;
-use trustmap_model::document::{Identity, IdentitySort, NodeKind};
+use trustmap_model::document::{
+    Authorization, CedarCheck, EdgeKind, Identity, IdentitySort, NodeKind, PolicyStore,
+};
 use trustmap_model::generate::{Counts, GeneratorConfig, generate};
 use trustmap_model::graph::{Graph, NodeIx};
+use trustmap_model::policy::PolicyCache;
 use trustmap_model::review::{self, blast};
 
 /// The templates under `templates/`, by file stem.
@@ -157,12 +160,89 @@ fn graph_new(c: &mut Criterion) {
     group.finish();
 }
 
+/// The blueprint template's review with its policy stores, with a cache warmed by one
+/// review (as the window keeps it across edits) and with a fresh cache.
+fn review_cedar_template(c: &mut Criterion) {
+    let Some(doc) = load_template("aws-pci-zero-trust") else {
+        return;
+    };
+    let mut group = c.benchmark_group("review/cedar/template");
+    let mut cache = PolicyCache::new();
+    review::review_with(&doc, &mut cache);
+    group.bench_function("warm", |b| {
+        b.iter(|| review::review_with(black_box(&doc), &mut cache));
+    });
+    group.bench_function("cold", |b| b.iter(|| review::review(black_box(&doc))));
+    group.finish();
+}
+
+/// A generated model whose first 1,000 flows are authorized by one Cedar store, reviewed
+/// with a warm cache.
+fn review_cedar_generated(c: &mut Criterion) {
+    let doc = cedar_model(generated(1_000), 1_000);
+    let mut cache = PolicyCache::new();
+    let first = review::review_with(&doc, &mut cache);
+    assert!(first.cedar_evaluated, "{:?}", first.policy_problems);
+    let mut group = c.benchmark_group("review/cedar/generated");
+    group.sample_size(SLOW_SAMPLES);
+    group.bench_function("1000_flows_warm", |b| {
+        b.iter(|| review::review_with(black_box(&doc), &mut cache));
+    });
+    group.finish();
+}
+
+/// Authorizes up to `count` flows of a model with a Cedar store: identities may call
+/// services in zones, customers and partners may use gateways, a forbid refuses risky
+/// sessions.
+fn cedar_model(mut doc: Document, count: usize) -> Document {
+    doc.policy_stores.push(PolicyStore {
+        id: "bench-policies".into(),
+        policies: CEDAR_POLICIES.into(),
+        ..PolicyStore::default()
+    });
+    let actions = ["Invoke", "Read", "Write", "Admin"];
+    let mut authorized = 0;
+    for (ix, edge) in doc.edges.iter_mut().enumerate() {
+        let EdgeKind::Flow(flow) = &mut edge.kind else {
+            continue;
+        };
+        if authorized == count {
+            break;
+        }
+        flow.authorization = Authorization::Cedar(CedarCheck {
+            store: "bench-policies".into(),
+            action: actions[ix % actions.len()].into(),
+        });
+        authorized += 1;
+    }
+    assert_eq!(authorized, count, "the generated model has fewer flows");
+    doc
+}
+
+const CEDAR_POLICIES: &str = r#"
+@id("identities-invoke-services")
+permit (principal is Trustmap::Identity, action == Trustmap::Action::"Invoke", resource is Trustmap::Service);
+
+@id("identities-read-critical-from-managed-devices")
+permit (principal is Trustmap::Identity, action in [Trustmap::Action::"Read", Trustmap::Action::"Write"], resource)
+when { context.device.managed && resource.critical };
+
+@id("customers-use-public-gateways")
+permit (principal is Trustmap::Customer, action, resource is Trustmap::Gateway)
+when { resource.public };
+
+@id("refuse-risky-sessions")
+forbid (principal, action, resource) when { context.risk_score > 90 };
+"#;
+
 criterion_group!(
     benches,
     review_templates,
     review_generated,
     blast_radius,
     ranking,
-    graph_new
+    graph_new,
+    review_cedar_template,
+    review_cedar_generated
 );
 criterion_main!(benches);

@@ -40,6 +40,7 @@ pub struct Graph<'a> {
     boundaries: Vec<Option<Vec<CompiledBoundaryRule>>>,
     globs: Globs,
     crown_jewel: Vec<bool>,
+    cedar: crate::policy::Facts,
 }
 
 /// The non-flow edges at one node, by kind, as edge indices in document order.
@@ -224,6 +225,7 @@ impl<'a> Graph<'a> {
             boundaries: Vec::new(),
             globs,
             crown_jewel,
+            cedar: crate::policy::Facts::default(),
         };
         graph.boundaries = doc
             .nodes
@@ -490,6 +492,17 @@ impl<'a> Graph<'a> {
     /// Returns the nodes and zones directly inside a zone, in index order.
     pub fn children(&self, zone: NodeIx) -> &[NodeIx] {
         &self.children[zone]
+    }
+
+    /// Returns the answers of the policy stores, as the review has set them (none asked
+    /// until then).
+    pub fn cedar(&self) -> &crate::policy::Facts {
+        &self.cedar
+    }
+
+    /// Sets the answers of the policy stores.
+    pub fn set_cedar(&mut self, facts: crate::policy::Facts) {
+        self.cedar = facts;
     }
 
     /// Returns whether a node is a crown jewel.

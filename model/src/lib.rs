@@ -14,6 +14,7 @@ pub mod graph;
 pub mod import;
 pub mod layout;
 pub mod load;
+pub mod policy;
 pub mod review;
 pub mod templates;
 

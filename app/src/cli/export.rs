@@ -22,10 +22,13 @@ pub fn run(args: &ExportArgs) -> Result<Status> {
         &args.dot,
         &args.mermaid,
         &args.otm,
+        &args.cedar_schema,
+        &args.cedar_entities,
     ];
     if outputs.iter().all(|output| output.is_none()) {
         bail!(
-            "name at least one output: --pdf, --svg, --page-svg, --png, --dot, --mermaid or --otm"
+            "name at least one output: --pdf, --svg, --page-svg, --png, --dot, --mermaid, --otm, \
+             --cedar-schema or --cedar-entities"
         );
     }
     if !(args.scale.is_finite() && args.scale > 0.0) {
@@ -44,6 +47,13 @@ pub fn run(args: &ExportArgs) -> Result<Status> {
     let doc = &model.document;
     if let Some(path) = &args.otm {
         super::otm_export::write_otm(doc, path)?;
+    }
+    if args.cedar_schema.is_some() || args.cedar_entities.is_some() {
+        super::cedar_export::write_cedar(
+            doc,
+            args.cedar_schema.as_deref(),
+            args.cedar_entities.as_deref(),
+        )?;
     }
     let diagram = geometry::layout(doc);
     let review = review(doc);
@@ -171,6 +181,8 @@ mod tests {
             dot: None,
             mermaid: None,
             otm: None,
+            cedar_schema: None,
+            cedar_entities: None,
             page: PageArg::Letter,
         }
     }

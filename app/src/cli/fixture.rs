@@ -184,6 +184,7 @@ pub fn review() -> Review {
             item("VIS-4", ItemState::Manual, 0),
         ],
         cedar_evaluated: false,
+        policy_problems: Vec::new(),
     }
 }
 

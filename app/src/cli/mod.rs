@@ -5,6 +5,7 @@
 //! threshold, 2 for bad input or usage.
 
 mod blast_radius;
+mod cedar_export;
 mod export;
 #[cfg(test)]
 mod fixture;
@@ -173,6 +174,15 @@ struct ExportArgs {
     /// Write the model as Open Threat Model JSON.
     #[arg(long, value_name = "O")]
     otm: Option<PathBuf>,
+
+    /// Write the Cedar schema derived from the model (JSON), as Verified Permissions
+    /// accepts it.
+    #[arg(long, value_name = "S")]
+    cedar_schema: Option<PathBuf>,
+
+    /// Write the Cedar entities derived from the model (JSON).
+    #[arg(long, value_name = "E")]
+    cedar_entities: Option<PathBuf>,
 
     /// Paper size of the blueprint, landscape.
     #[arg(long, value_enum, default_value_t = PageArg::A4)]

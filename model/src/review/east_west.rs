@@ -90,6 +90,9 @@ fn failing_flow(graph: &Graph<'_>, edge_ix: EdgeIx) -> Option<FailingFlow> {
         }
         _ => {}
     }
+    if graph.cedar().is_closed(edge_ix) {
+        reasons.push("its Cedar store permits the action to no principal".to_owned());
+    }
     if !flow.logged {
         reasons.push("requests are not logged".to_owned());
     }
@@ -106,9 +109,9 @@ fn failing_flow(graph: &Graph<'_>, edge_ix: EdgeIx) -> Option<FailingFlow> {
         to: edge.to.clone(),
         reasons,
         unknown,
-        // NOTE: a Cedar store that permits the action to no principal closes the flow, and a
-        // closed flow fails. Until Cedar policies are evaluated, a Cedar check authorizes.
-        cedar_not_evaluated: flow.authorization.cedar().is_some(),
+        // A Cedar check whose store could not be asked counts as authorization.
+        cedar_not_evaluated: flow.authorization.cedar().is_some()
+            && graph.cedar().is_unevaluated(edge_ix) != Some(false),
     })
 }
 

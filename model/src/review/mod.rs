@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::document::Document;
 use crate::graph::{EdgeIx, Graph, NodeIx};
+use crate::policy::PolicyCache;
 
 pub use rules::{Pillar, RULES, Rule};
 
@@ -220,9 +221,12 @@ pub struct Review {
     pub defence: defence::Defence,
     /// Every checklist item with its state.
     pub checklist: Vec<checklist::ItemResult>,
-    /// False when some flow's authorization is a Cedar store whose policies were not
+    /// False when some flow's authorization is a Cedar store whose policies could not be
     /// evaluated (each such check counts as explicit authorization).
     pub cedar_evaluated: bool,
+    /// Every parse, link, schema, validation and evaluation problem of the policy stores,
+    /// with its place in the store's text.
+    pub policy_problems: Vec<crate::policy::Problem>,
 }
 
 impl Review {
@@ -232,9 +236,18 @@ impl Review {
     }
 }
 
-/// Reviews a document.
+/// Reviews a document, asking its policy stores with a fresh cache.
 pub fn review(doc: &Document) -> Review {
-    let graph = Graph::new(doc);
+    review_with(doc, &mut PolicyCache::new())
+}
+
+/// Reviews a document, reusing the compiled stores and decisions a cache holds from earlier
+/// reviews (of this document or of an earlier version of it). The result is the same as
+/// [`review`]'s.
+pub fn review_with(doc: &Document, cache: &mut PolicyCache) -> Review {
+    let mut graph = Graph::new(doc);
+    let facts = crate::policy::facts::compute(&graph, cache);
+    graph.set_cedar(facts);
 
     let reach = reach::answer(&graph);
     let defence = defence::answer(&graph);
@@ -247,16 +260,8 @@ pub fn review(doc: &Document) -> Review {
     findings.extend(defence::findings(&graph, &defence));
     findings.extend(blast::findings(&graph));
     findings.extend(east_west::findings(&graph, &east_west));
-    let cedar_evaluated = !graph.doc.edges.iter().any(|edge| match &edge.kind {
-        crate::document::EdgeKind::Flow(flow) => {
-            flow.authorization.cedar().is_some()
-                || matches!(
-                    flow.originating,
-                    crate::document::OriginatingCheck::Authorized { cedar: Some(_) }
-                )
-        }
-        _ => false,
-    });
+    findings.extend(graph.cedar().findings.iter().cloned());
+    let cedar_evaluated = !graph.cedar().any_unevaluated();
     sort_findings(&mut findings);
 
     let checklist = checklist::evaluate(&graph, &findings);
@@ -270,5 +275,6 @@ pub fn review(doc: &Document) -> Review {
         defence,
         checklist,
         cedar_evaluated,
+        policy_problems: graph.cedar().problems.clone(),
     }
 }

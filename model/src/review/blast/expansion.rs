@@ -453,19 +453,21 @@ impl Expansions {
                 }
             }
         }
-        // TODO: a service whose Cedar store permits a held identity the flow's action under
-        // the worst-case context is callable too. Add those calls here once Cedar policies
-        // are evaluated; until then the blast radius is marked `cedar_not_evaluated`.
+        // A service whose Cedar store permits the principal a flow's action under the
+        // worst-case context is callable, drawn flow from a held workload or not.
+        for &(flow, callee) in graph.cedar().calls(principal) {
+            self.calls.push(Reach {
+                node: callee,
+                hop: Hop::new(NONE, &[Step::new(flow, callee)]),
+            });
+        }
     }
 }
 
 /// Returns whether a flow carries no request at all because its Cedar store permits the
 /// action to no principal.
-///
-/// NOTE: Cedar policies are not evaluated yet, so no flow is closed and every Cedar check
-/// counts as open: the search errs toward a larger blast radius.
-fn flow_is_closed(_graph: &Graph<'_>, _flow: EdgeIx) -> bool {
-    false
+fn flow_is_closed(graph: &Graph<'_>, flow: EdgeIx) -> bool {
+    graph.cedar().is_closed(flow)
 }
 
 /// Returns whether a node can be compromised and held: an identity or a workforce user.

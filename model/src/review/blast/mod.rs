@@ -187,7 +187,10 @@ pub fn compromisable(graph: &Graph<'_>) -> Vec<NodeIx> {
 /// originating caller, by a Cedar store. Until Cedar policies are evaluated such a store may
 /// let a held identity call the service, so blast radii are marked incomplete.
 pub fn cedar_not_evaluated(graph: &Graph<'_>) -> bool {
-    graph.doc.edges.iter().any(|edge| {
+    graph.doc.edges.iter().enumerate().any(|(edge_ix, edge)| {
+        if graph.cedar().is_unevaluated(edge_ix) == Some(false) {
+            return false;
+        }
         let EdgeKind::Flow(flow) = &edge.kind else {
             return false;
         };

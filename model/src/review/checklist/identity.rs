@@ -252,10 +252,9 @@ fn workforce_without_context(graph: &Graph<'_>) -> Vec<Finding> {
         }
     }
 
-    // TODO: the Cedar part of ID-4 is not checked. It fails a policy store that, under the
-    // worst-case context, permits a workforce principal the action of a flow whose callee is
-    // or reaches a crown jewel. It needs Cedar evaluation, so until then
-    // `workforce_cedar_unevaluated` marks the item.
+    // The Cedar part of ID-4 (a policy that permits a workforce principal a flow's action
+    // toward a crown jewel under the worst-case context) comes from the policy stores'
+    // answers, which the review adds to the findings.
     findings
 }
 
@@ -264,6 +263,9 @@ fn workforce_without_context(graph: &Graph<'_>) -> Vec<Finding> {
 pub(super) fn workforce_cedar_unevaluated(graph: &Graph<'_>) -> bool {
     has_workforce(graph)
         && graph.all_flows().into_iter().any(|(edge_ix, _, _)| {
+            if graph.cedar().is_unevaluated(edge_ix) == Some(false) {
+                return false;
+            }
             let flow = graph.flow(edge_ix);
             flow.authorization.cedar().is_some()
                 || matches!(

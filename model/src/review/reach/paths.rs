@@ -29,21 +29,22 @@ const UNSEEN: u32 = u32::MAX;
 
 /// Returns whether a flow is closed: its Cedar policies permit its action on the callee to
 /// no principal, so it carries no request at all.
-///
-/// NOTE: Cedar policies are not evaluated yet, so no flow is closed: a Cedar check counts
-/// as explicit authorization, and findings resting on one set `cedar_not_evaluated`.
-pub(crate) fn is_closed(_graph: &Graph<'_>, _flow: EdgeIx) -> bool {
-    false
+pub(crate) fn is_closed(graph: &Graph<'_>, flow: EdgeIx) -> bool {
+    graph.cedar().is_closed(flow)
 }
 
-/// Returns whether a Cedar policy store makes any check of a flow.
+/// Returns whether a flow has a Cedar check whose policies were not evaluated: every Cedar
+/// check while the stores have not been asked, and afterwards those whose store could not
+/// be asked or whose evaluation failed.
 pub(crate) fn has_cedar_check(graph: &Graph<'_>, flow: EdgeIx) -> bool {
-    let flow = graph.flow(flow);
-    flow.authorization.cedar().is_some()
-        || matches!(
-            flow.originating,
-            crate::document::OriginatingCheck::Authorized { cedar: Some(_) }
-        )
+    graph.cedar().is_unevaluated(flow).unwrap_or_else(|| {
+        let flow = graph.flow(flow);
+        flow.authorization.cedar().is_some()
+            || matches!(
+                flow.originating,
+                crate::document::OriginatingCheck::Authorized { cedar: Some(_) }
+            )
+    })
 }
 
 /// One step of a path: a drawn flow, or the implicit flow from the Internet into a public
