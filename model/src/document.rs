@@ -121,7 +121,7 @@ pub struct Node {
     pub id: String,
     /// Name shown on the canvas and in every report.
     pub label: String,
-    /// What the node is, with the attributes of that kind.
+    /// The node's kind, with the attributes of that kind.
     pub kind: NodeKind,
     /// The concrete technology it stands for, such as `Amazon API Gateway`.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -216,7 +216,7 @@ impl Node {
     }
 }
 
-/// What a node is, with the attributes of its kind.
+/// The kind of a node, with the attributes of that kind.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum NodeKind {
     /// Someone or something outside the system; always untrusted.
@@ -257,7 +257,7 @@ impl NodeKind {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct External {
-    /// Which sort of outsider it is.
+    /// The sort of outsider.
     pub sort: ExternalSort,
 }
 
@@ -327,7 +327,7 @@ pub struct DataStore {
     /// Has an endpoint on the Internet.
     #[serde(default)]
     pub public: bool,
-    /// Who holds the key that encrypts the data at rest.
+    /// The owner of the key that encrypts the data at rest.
     #[serde(default)]
     pub encryption: Encryption,
     /// Reading through IAM also needs decrypt on the store's key (true for object stores
@@ -363,14 +363,14 @@ pub enum Encryption {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Secret {
-    /// Where the secret lives.
+    /// The secret's storage.
     pub storage: SecretStorage,
     /// Rotation period in days, or `None` when it never rotates.
     #[serde(default)]
     pub rotation_days: Option<u32>,
 }
 
-/// Where a secret lives.
+/// The storage of a secret.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SecretStorage {
     /// AWS Secrets Manager.
@@ -388,11 +388,11 @@ pub struct Key {
     /// Lives in a custom key store backed by CloudHSM.
     #[serde(default)]
     pub cloudhsm: bool,
-    /// How the key material rotates.
+    /// The rotation of the key material.
     pub rotation: KeyRotation,
 }
 
-/// How a key rotates.
+/// The rotation of a key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum KeyRotation {
     /// Never rotated.
@@ -411,7 +411,7 @@ pub enum KeyRotation {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Identity {
-    /// Which sort of identity it is.
+    /// The sort of identity.
     pub sort: IdentitySort,
     /// How long its credentials live.
     #[serde(default)]
@@ -466,7 +466,7 @@ pub struct BoundaryRule {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Zone {
-    /// Which sort of zone it is.
+    /// The sort of zone.
     pub sort: ZoneSort,
     /// Security groups and network ACLs admit only the drawn flows (VPCs and subnets).
     #[serde(default, skip_serializing_if = "is_false")]

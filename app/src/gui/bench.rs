@@ -88,7 +88,7 @@ fn measure(app: &mut TrustmapApp, zoom: f32, frames: usize) -> (Duration, Durati
         )),
         ..egui::RawInput::default()
     };
-    let mut run_frame = |app: &mut TrustmapApp| {
+    let run_frame = |app: &mut TrustmapApp| {
         let mut output = ctx.run_ui(input(), |ui| app.show(ui));
         let primitives =
             ctx.tessellate(std::mem::take(&mut output.shapes), output.pixels_per_point);
