@@ -538,3 +538,62 @@ fn mermaid_quotes_every_label_and_nests_zones_as_subgraphs() {
     assert!(text.contains("n0 -->|\"HTTPS\"| n1"));
     assert!(text.contains("n0 -.->|\"HTTPS\"| n0"));
 }
+
+/// Imports a fixture with the importer for its format.
+fn import_fixture(dir: &str, name: &str) -> Document {
+    use trustmap_model::import::{
+        import_iam, import_otm, import_pytm, import_threagile, import_threat_dragon,
+    };
+
+    let path: std::path::PathBuf = [env!("CARGO_MANIFEST_DIR"), "fixtures", dir, name]
+        .iter()
+        .collect();
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    let imported = match dir {
+        "threagile" => import_threagile(&text, name),
+        "threat-dragon" => import_threat_dragon(&text, name),
+        "otm" => import_otm(&text, name),
+        "pytm" => import_pytm(&text, name),
+        "iam" => import_iam(&text, name),
+        _ => panic!("no importer for {dir}"),
+    };
+    imported
+        .unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+        .document
+}
+
+#[test]
+fn every_imported_model_exports_to_one_page() {
+    let fixtures = [
+        ("threagile", "threagile-automotive-zonal.yaml"),
+        ("threagile", "threagile-demo-example.yaml"),
+        ("threat-dragon", "demo-threat-model.json"),
+        ("threat-dragon", "three-tier-web-app.json"),
+        ("threat-dragon", "webapp-threat-dragon.json"),
+        ("otm", "mobile-cloud.otm.json"),
+        ("pytm", "input.json"),
+        ("iam", "example-authz-details.json"),
+    ];
+    let mut largest = (0, "");
+    for (dir, name) in fixtures {
+        let doc = import_fixture(dir, name);
+        assert!(!doc.nodes.is_empty(), "{name} imports nodes");
+        largest = largest.max((doc.nodes.len() + doc.edges.len(), name));
+
+        let page = page_of(&doc);
+        assert_fits(&page);
+        let (pages, text) = pdf_text(&pdf::write(&page).expect("the PDF is written"));
+        assert_eq!(pages, 1, "{name}");
+        assert!(text.contains(&doc.name), "{name}: {:?} is on the page", doc.name);
+        roxmltree::Document::parse(&svg::page(&page)).expect("the page SVG is XML");
+
+        // The diagram SVG draws one group per node, however many the import made.
+        let nodes = groups(&diagram_svg(&doc), "node");
+        let drawn = doc.nodes.iter().filter(|node| !node.is_zone()).count();
+        assert_eq!(nodes.len(), drawn, "{name}");
+    }
+    // The Threagile automotive model, with 86 nodes and edges, is the largest of the
+    // inputs; it fits like the others.
+    assert_eq!(largest, (86, "threagile-automotive-zonal.yaml"));
+}
