@@ -11,7 +11,7 @@ use std::rc::Rc;
 use egui::{Key, Modifiers, Pos2, Role, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use trustmap_model::document::{Authentication, Authorization, Document, EdgeKind, Tls};
+use trustmap_model::document::{Action, Authentication, Authorization, Document, EdgeKind, Tls};
 use trustmap_model::load;
 
 use super::app::TrustmapApp;
@@ -549,6 +549,122 @@ fn blast_radius_mode_dims_all_but_the_identity() {
         harness.state().canvas.highlight.is_none(),
         "leaving the tab ends the mode"
     );
+}
+
+#[test]
+fn blast_radius_lists_what_the_pod_identity_reaches() {
+    // In the blueprint template the payments API's service account is associated with the
+    // payments API role (pod identity). The role reads the payments database login, whose
+    // login gives read and write on the payments database. The payments API runs as the
+    // account and has a flow to tokenization, which it can therefore call. So it reaches:
+    // the database (crown jewel: cardholder data; write), the login (crown jewel: a
+    // secret holds credentials; read), tokenization (crown jewel: it holds cardholder
+    // data; invoke) and the role (associated, no crown jewel). Crown jewels first, each
+    // group strongest access first: database, login, tokenization, then the role.
+    let mut app = app_with(ScriptedDialogs::default());
+    app.new_from_template("aws-pci-zero-trust");
+    let mut harness = harness(app);
+    harness.get_by_label("Blast radius").click();
+    harness.run_steps(2);
+    choose(
+        &mut harness,
+        "Compromised identity",
+        "Payments API service account (payments-api-sa)",
+    );
+
+    let radius = harness
+        .state()
+        .panels
+        .blast
+        .radius()
+        .expect("the blast radius is computed");
+    let order: Vec<&str> = radius.reached.iter().map(|r| r.node.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "payments-db",
+            "payments-db-credentials",
+            "tokenization",
+            "payments-api-role"
+        ]
+    );
+    let database = &radius.reached[0];
+    assert_eq!(database.access, [Action::Write]);
+    assert_eq!(
+        database.evidence[0].nodes,
+        [
+            "payments-api-sa",
+            "payments-api-role",
+            "payments-db-credentials",
+            "payments-db"
+        ]
+    );
+    let highlight = harness
+        .state()
+        .canvas
+        .highlight
+        .clone()
+        .expect("the blast radius highlights the canvas");
+    assert!(highlight.nodes.contains("payments-db"));
+    assert!(highlight.edges.contains("payments-db-login-unlocks"));
+    assert!(
+        !highlight.nodes.contains("card-vault"),
+        "the card vault is out of reach and dimmed"
+    );
+
+    // The row shows the access and the path from the account to the database.
+    harness.get_by_label("write");
+    harness.get_by_label(
+        "Payments API service account ─can assume→ Payments API role ─grants→ \
+         Payments DB login ─unlocks→ Payments database",
+    );
+
+    // Clicking the row selects the database and brings it into view; the identity stays.
+    harness
+        .get_by_label("★ Payments database (payments-db)")
+        .click();
+    harness.run_steps(4);
+    let selected: Vec<&str> = harness
+        .state()
+        .selection
+        .nodes
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(selected, ["payments-db"]);
+    assert_eq!(
+        harness.state().panels.blast.identity.as_deref(),
+        Some("payments-api-sa")
+    );
+    let node = node_rect(&harness, "Payments database");
+    assert!(
+        harness.state().canvas.screen_rect.contains_rect(node),
+        "{node:?} is in view"
+    );
+}
+
+#[test]
+fn selecting_an_identity_on_the_canvas_shows_its_blast_radius() {
+    let mut app = app_with(ScriptedDialogs::default());
+    app.new_from_template("aws-pci-zero-trust");
+    let mut harness = harness(app);
+    harness.get_by_label("Blast radius").click();
+    harness.run_steps(2);
+    assert!(harness.state().panels.blast.identity.is_none());
+
+    // Clicking the support role on the canvas picks it. By hand: it reads the case notes,
+    // which hold personal data, through its own grant.
+    harness.state_mut().canvas.request_fit();
+    harness.run_steps(3);
+    harness
+        .get_by_role_and_label(Role::Button, "Support permission set")
+        .click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().panels.blast.identity.as_deref(),
+        Some("support-role")
+    );
+    harness.get_by_label("Case notes (case-notes)");
 }
 
 #[test]
