@@ -275,6 +275,8 @@ impl TrustmapApp {
         if ui.button("Save as… (Ctrl+Shift+S)").clicked() {
             self.save_as();
         }
+        ui.separator();
+        super::export::menu(self, ui);
     }
 
     fn edit_menu(&mut self, ui: &mut egui::Ui) {
@@ -340,6 +342,10 @@ impl TrustmapApp {
             if let Some(error) = &self.edit_error {
                 ui.separator();
                 ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            if let Some(written) = &self.file_ui.export.last_written {
+                ui.separator();
+                ui.label(written);
             }
         });
     }

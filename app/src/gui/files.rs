@@ -12,6 +12,7 @@ use trustmap_model::edit::History;
 use trustmap_model::{Document, load, templates};
 
 use super::app::TrustmapApp;
+use super::export::{ExportFormat, ExportUi, FileFilter};
 
 /// The result of asking the user for a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +32,14 @@ pub trait FileDialogs {
 
     /// Asks where to save a model, suggesting a file name.
     fn pick_save(&mut self, start: Option<&Path>, file_name: &str) -> DialogAnswer;
+
+    /// Asks where to export, suggesting a file name and listing the files of one type.
+    fn pick_export(
+        &mut self,
+        start: Option<&Path>,
+        file_name: &str,
+        filter: &FileFilter,
+    ) -> DialogAnswer;
 }
 
 /// The platform's native dialogs through `rfd`.
@@ -79,6 +88,28 @@ impl FileDialogs for NativeDialogs {
         Self::dialog(start)
             .set_title("Save the model")
             .set_file_name(file_name)
+            .save_file()
+            .map_or(DialogAnswer::Cancelled, DialogAnswer::Picked)
+    }
+
+    fn pick_export(
+        &mut self,
+        start: Option<&Path>,
+        file_name: &str,
+        filter: &FileFilter,
+    ) -> DialogAnswer {
+        if !Self::available() {
+            return DialogAnswer::Unavailable;
+        }
+        let dialog = rfd::FileDialog::new()
+            .add_filter(filter.name, filter.extensions)
+            .set_title("Export")
+            .set_file_name(file_name);
+        let dialog = match start.and_then(Path::parent) {
+            Some(dir) if dir.is_dir() => dialog.set_directory(dir),
+            _ => dialog,
+        };
+        dialog
             .save_file()
             .map_or(DialogAnswer::Cancelled, DialogAnswer::Picked)
     }
@@ -194,6 +225,8 @@ pub enum PathPurpose {
     Open,
     /// The path to save the model to.
     Save,
+    /// The path to export to, in this format.
+    Export(ExportFormat),
 }
 
 /// The state of the file dialogs drawn inside the window.
@@ -207,6 +240,8 @@ pub struct FileUi {
     pub error: Option<String>,
     /// The user agreed to close the window and lose the unsaved changes.
     pub close_confirmed: bool,
+    /// The export settings and the outcome of the last export.
+    pub export: ExportUi,
 }
 
 impl TrustmapApp {
@@ -348,6 +383,7 @@ impl TrustmapApp {
     pub fn show_file_dialogs(&mut self, ctx: &egui::Context) {
         self.show_confirm(ctx);
         self.show_typed_path(ctx);
+        self.show_export_warning(ctx);
         self.show_error(ctx);
     }
 
@@ -401,6 +437,7 @@ impl TrustmapApp {
         let (heading, action) = match purpose {
             PathPurpose::Open => ("Open a model", "Open"),
             PathPurpose::Save => ("Save the model", "Save"),
+            PathPurpose::Export(format) => (format.heading(), "Export"),
         };
         let mut done = false;
         let mut accepted = false;
@@ -439,6 +476,9 @@ impl TrustmapApp {
             PathPurpose::Open => self.open_path(&path),
             PathPurpose::Save => {
                 self.save_to(&path);
+            }
+            PathPurpose::Export(format) => {
+                self.export_to(format, &path);
             }
         }
     }

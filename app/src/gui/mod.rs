@@ -11,6 +11,7 @@
 pub mod actions;
 pub mod app;
 pub mod canvas;
+pub mod export;
 pub mod files;
 pub mod icons;
 pub mod live_review;

@@ -15,18 +15,22 @@ use trustmap_model::document::{Action, Authentication, Authorization, Document, 
 use trustmap_model::load;
 
 use super::app::TrustmapApp;
+use super::export::FileFilter;
 use super::files::{DialogAnswer, FileDialogs, RecentFiles};
 
 /// File dialogs that return prepared paths, then report that no dialog exists.
 #[derive(Clone, Default)]
 struct ScriptedDialogs {
     answers: Rc<RefCell<Vec<DialogAnswer>>>,
+    /// The suggested file name and the filter of each export dialog asked for.
+    exports: Rc<RefCell<Vec<(String, FileFilter)>>>,
 }
 
 impl ScriptedDialogs {
     fn answering(answers: Vec<DialogAnswer>) -> Self {
         Self {
             answers: Rc::new(RefCell::new(answers)),
+            exports: Rc::default(),
         }
     }
 
@@ -46,6 +50,18 @@ impl FileDialogs for ScriptedDialogs {
     }
 
     fn pick_save(&mut self, _start: Option<&Path>, _file_name: &str) -> DialogAnswer {
+        self.next()
+    }
+
+    fn pick_export(
+        &mut self,
+        _start: Option<&Path>,
+        file_name: &str,
+        filter: &FileFilter,
+    ) -> DialogAnswer {
+        self.exports
+            .borrow_mut()
+            .push((file_name.to_owned(), *filter));
         self.next()
     }
 }
@@ -789,4 +805,145 @@ fn snapshot_of_two_connected_services() {
     let timing = harness.get_by_label_contains("review took").rect();
     harness.mask(timing.expand(4.0));
     harness.snapshot("two_connected_services");
+}
+
+/// Opens File > Export and clicks an entry of it.
+fn click_export_entry(harness: &mut Harness<'_, TrustmapApp>, entry: &str) {
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    harness.run_steps(2);
+    harness.get_by_label(entry).click();
+    harness.run_steps(3);
+}
+
+#[test]
+fn export_menu_writes_every_format() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let files = [
+        ("PDF page…", "page.pdf"),
+        ("Page SVG…", "page.svg"),
+        ("Diagram SVG…", "diagram.svg"),
+        ("Diagram PNG…", "diagram.png"),
+        ("Graphviz DOT…", "diagram.dot"),
+        ("Mermaid flowchart…", "diagram.mmd"),
+    ];
+    let dialogs = ScriptedDialogs::answering(
+        files
+            .iter()
+            .map(|(_, name)| DialogAnswer::Picked(dir.path().join(name)))
+            .collect(),
+    );
+    let exports = Rc::clone(&dialogs.exports);
+    let mut app = app_with(dialogs);
+    app.new_from_template("aws-pci-zero-trust");
+    let mut harness = harness(app);
+
+    // Letter paper for the page exports: 792 by 612 points, landscape.
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    harness.run_steps(2);
+    harness.get_by_label("Letter").click();
+    harness.run_steps(2);
+    // Choosing the paper keeps the menu open, so the first format is clicked in it.
+    harness.get_by_label(files[0].0).click();
+    harness.run_steps(3);
+    for (entry, _) in &files[1..] {
+        click_export_entry(&mut harness, entry);
+        assert!(harness.state().file_ui.error.is_none(), "{entry} failed");
+    }
+
+    let read = |name: &str| std::fs::read(dir.path().join(name)).expect("exported file");
+    assert!(read("page.pdf").starts_with(b"%PDF-"));
+    let page = String::from_utf8(read("page.svg")).expect("the SVG is text");
+    assert!(page.starts_with("<svg") || page.starts_with("<?xml"));
+    assert!(page.contains("792"), "the page is Letter wide");
+    let diagram = String::from_utf8(read("diagram.svg")).expect("the SVG is text");
+    assert!(diagram.starts_with("<svg") || diagram.starts_with("<?xml"));
+    assert!(read("diagram.png").starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(read("diagram.dot").starts_with(b"digraph"));
+    assert!(read("diagram.mmd").starts_with(b"flowchart"));
+
+    // Each dialog suggested a name from the model and filtered to the format's extension.
+    let asked = exports.borrow();
+    let suggested: Vec<&str> = asked.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        suggested,
+        [
+            "payments-on-aws-pci-dss-zero-trust-reference-page.pdf",
+            "payments-on-aws-pci-dss-zero-trust-reference-page.svg",
+            "payments-on-aws-pci-dss-zero-trust-reference.svg",
+            "payments-on-aws-pci-dss-zero-trust-reference.png",
+            "payments-on-aws-pci-dss-zero-trust-reference.dot",
+            "payments-on-aws-pci-dss-zero-trust-reference.mmd",
+        ]
+    );
+    let extensions: Vec<&str> = asked
+        .iter()
+        .map(|(_, filter)| filter.extensions[0])
+        .collect();
+    assert_eq!(extensions, ["pdf", "svg", "svg", "png", "dot", "mmd"]);
+    harness.get_by_label_contains("Exported");
+}
+
+#[test]
+fn export_without_a_dialog_takes_a_typed_path() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("typed.dot");
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+
+    click_export_entry(&mut harness, "Graphviz DOT…");
+    harness.get_by_label("Export the diagram as Graphviz DOT");
+    harness
+        .get_by_role_and_label(Role::TextInput, "File path")
+        .focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.event(egui::Event::Text(path.display().to_string()));
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    harness.run_steps(3);
+
+    let text = std::fs::read_to_string(&path).expect("the typed path was written");
+    assert!(text.starts_with("digraph"));
+    assert!(text.contains("Service 1"));
+}
+
+#[test]
+fn export_error_and_missing_glyphs_show_in_the_window() {
+    // A directory that does not exist cannot hold the file: the error dialog says so.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let missing_dir = dir.path().join("no-such-dir").join("page.pdf");
+    let dialogs = ScriptedDialogs::answering(vec![
+        DialogAnswer::Picked(missing_dir),
+        DialogAnswer::Picked(dir.path().join("page.pdf")),
+    ]);
+    let mut harness = harness(app_with(dialogs));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+
+    click_export_entry(&mut harness, "PDF page…");
+    harness.get_by_label("Could not complete the operation");
+    harness.get_by_label_contains("no-such-dir");
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+
+    // A label with a private-use code point of plane 16, which no font has: the export
+    // succeeds and a warning names the character.
+    let mut node = harness.state().doc.nodes[0].clone();
+    node.label = "Service \u{10FFFD}".to_owned();
+    harness
+        .state_mut()
+        .apply(trustmap_model::edit::Edit::ReplaceNode {
+            id: node.id.clone(),
+            node,
+        });
+    harness.run_steps(2);
+    click_export_entry(&mut harness, "PDF page…");
+    assert!(dir.path().join("page.pdf").is_file());
+    harness.get_by_label("Some characters have no font");
+    harness.get_by_label_contains("U+10FFFD");
 }
