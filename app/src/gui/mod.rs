@@ -10,6 +10,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod autosave;
 pub mod canvas;
 pub mod export;
 pub mod files;
@@ -47,6 +48,9 @@ pub fn run(file: Option<PathBuf>) -> Result<()> {
                 Box::new(files::NativeDialogs),
                 files::RecentFiles::load_default(),
             );
+            if let Some(dir) = autosave::default_dir() {
+                app.autosave = autosave::Autosave::start(&dir);
+            }
             if let Some(path) = file {
                 app.open_path(&path);
             }

@@ -5,7 +5,7 @@
 //! on has an accessible name.
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use egui::{Key, Modifiers, Pos2, Role, Vec2};
@@ -946,4 +946,162 @@ fn export_error_and_missing_glyphs_show_in_the_window() {
     assert!(dir.path().join("page.pdf").is_file());
     harness.get_by_label("Some characters have no font");
     harness.get_by_label_contains("U+10FFFD");
+}
+
+/// Returns a harness whose clock moves a quarter second a step, so autosave delays pass in
+/// a few steps.
+fn quick_clock_harness(app: TrustmapApp) -> Harness<'static, TrustmapApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(0.25)
+        .with_theme(egui::Theme::Light)
+        .with_context_setup(super::text::setup_context)
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut TrustmapApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn app_autosaving_to(dir: &Path) -> TrustmapApp {
+    let mut app = app_with(ScriptedDialogs::default());
+    app.autosave = super::autosave::Autosave::start(dir);
+    app
+}
+
+/// Opens a saved one-service model, adds a second service and lets the autosave write it.
+/// Returns the edited document.
+fn edit_and_autosave(recovery: &Path, model: &Path) -> Document {
+    let mut doc = Document::new("Recovered payments");
+    doc.description = "Saved before the crash".to_owned();
+    load::save_file(&doc, model).expect("fixture saves");
+    let mut app = app_autosaving_to(recovery);
+    app.open_path(model);
+    let mut harness = quick_clock_harness(app);
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+    let file = harness
+        .state()
+        .autosave
+        .file()
+        .expect("autosave is on")
+        .to_owned();
+
+    // Half a second after the edit nothing is written; five seconds after it, it is.
+    assert!(!file.exists(), "not written right after the edit");
+    harness.run_steps(20);
+    assert!(file.exists(), "written five seconds after the edit");
+    let edited = harness.state().doc.clone();
+    assert_eq!(edited.nodes.len(), 1);
+    assert_eq!(load::load_file(&file).expect("recovery file loads"), edited);
+    // The harness goes without a save, as a crash would leave it.
+    edited
+}
+
+#[test]
+fn autosave_is_recovered_in_the_next_window() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let recovery = dir.path().join("recovery");
+    let model = dir.path().join("payments.trustmap.ron");
+    let edited = edit_and_autosave(&recovery, &model);
+
+    let mut harness = harness(app_autosaving_to(&recovery));
+    harness.get_by_label("Recover unsaved changes");
+    harness.get_by_label(&model.display().to_string());
+    harness.get_by_label_contains("Last autosaved 20");
+    harness.get_by_label("Recover").click();
+    harness.run_steps(3);
+
+    let state = harness.state();
+    assert_eq!(state.doc, edited);
+    assert_eq!(state.path.as_deref(), Some(model.as_path()));
+    assert!(
+        state.history.is_modified(),
+        "the recovered changes are unsaved"
+    );
+    assert!(state.title().starts_with('*'));
+    // The old recovery file is gone; the window's own holds the document now.
+    let own = state.autosave.file().expect("autosave is on");
+    let left: Vec<PathBuf> = std::fs::read_dir(&recovery)
+        .expect("recovery directory")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.to_string_lossy().ends_with(".trustmap.ron"))
+        .collect();
+    assert_eq!(left, [own.to_owned()]);
+    assert_eq!(load::load_file(own).expect("own recovery file"), edited);
+
+    // A clean save removes it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run_steps(2);
+    assert!(!harness.state().history.is_modified());
+    assert!(!harness.state().autosave.file().expect("on").exists());
+    assert_eq!(load::load_file(&model).expect("saved"), edited);
+}
+
+#[test]
+fn discarding_a_recovery_removes_its_file() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let recovery = dir.path().join("recovery");
+    let model = dir.path().join("payments.trustmap.ron");
+    edit_and_autosave(&recovery, &model);
+
+    let mut harness = harness(app_autosaving_to(&recovery));
+    harness.get_by_label("Discard").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Recover unsaved changes").is_none());
+    assert_eq!(harness.state().doc.nodes.len(), 0, "the blank model stays");
+    let documents = std::fs::read_dir(&recovery)
+        .expect("recovery directory")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|entry| entry.path().to_string_lossy().ends_with(".trustmap.ron"))
+        })
+        .count();
+    assert_eq!(documents, 0);
+
+    // A new window has nothing to offer.
+    let again = self::harness(app_autosaving_to(&recovery));
+    assert!(again.query_by_label("Recover unsaved changes").is_none());
+}
+
+#[test]
+fn corrupt_recovery_file_is_explained_not_opened() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let broken = dir.path().join("window-1-2-3.trustmap.ron");
+    std::fs::write(&broken, "(format: 1, name: \"half").expect("fixture writes");
+
+    let mut harness = harness(app_autosaving_to(dir.path()));
+    harness.get_by_label_contains("This recovery file cannot be read");
+    assert!(
+        harness
+            .get_by_label("Recover")
+            .accesskit_node()
+            .is_disabled(),
+        "a broken file cannot be recovered"
+    );
+    harness.get_by_label("Discard").click();
+    harness.run_steps(2);
+    assert!(!broken.exists());
+}
+
+#[test]
+fn discarding_changes_removes_the_recovery_file() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let other = dir.path().join("other.trustmap.ron");
+    load::save_file(&Document::new("Other"), &other).expect("fixture saves");
+    let dialogs = ScriptedDialogs::answering(vec![DialogAnswer::Picked(other)]);
+    let mut app = app_with(dialogs);
+    app.autosave = super::autosave::Autosave::start(&dir.path().join("recovery"));
+    let mut harness = quick_clock_harness(app);
+    harness.get_by_label("Service").click();
+    harness.run_steps(22);
+    let file = harness.state().autosave.file().expect("on").to_owned();
+    assert!(file.exists());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run_steps(2);
+    harness.get_by_label("Discard changes").click();
+    harness.run_steps(2);
+    assert!(!file.exists(), "the discarded changes are not kept");
+    assert_eq!(harness.state().doc.name, "Other");
 }
