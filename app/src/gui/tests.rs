@@ -1105,3 +1105,212 @@ fn discarding_changes_removes_the_recovery_file() {
     assert!(!file.exists(), "the discarded changes are not kept");
     assert_eq!(harness.state().doc.name, "Other");
 }
+
+/// Returns a harness that runs the window as eframe does, the close button included.
+fn closable_harness(app: TrustmapApp) -> Harness<'static, TrustmapApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_theme(egui::Theme::Light)
+        .with_context_setup(super::text::setup_context)
+        .allow_missing_glyphs()
+        .build_ui_state(
+            |ui, app: &mut TrustmapApp| {
+                app.handle_close_request(&ui.ctx().clone());
+                app.show(ui);
+            },
+            app,
+        );
+    harness.run_steps(3);
+    harness
+}
+
+/// Clicks the window's close button.
+fn click_close_button(harness: &mut Harness<'_, TrustmapApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+}
+
+/// Returns whether the last frame sent a command to the window.
+fn sent(harness: &Harness<'_, TrustmapApp>, command: &egui::ViewportCommand) -> bool {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|viewport| viewport.commands.contains(command))
+}
+
+#[test]
+fn closing_without_changes_just_closes() {
+    let mut harness = closable_harness(app_with(ScriptedDialogs::default()));
+    click_close_button(&mut harness);
+    assert!(!sent(&harness, &egui::ViewportCommand::CancelClose));
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+}
+
+#[test]
+fn closing_with_changes_asks_and_cancel_keeps_the_window() {
+    let mut harness = closable_harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+
+    click_close_button(&mut harness);
+    assert!(sent(&harness, &egui::ViewportCommand::CancelClose));
+    harness.run_steps(2);
+    harness.get_by_label("Unsaved changes");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(3);
+
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+    assert!(!sent(&harness, &egui::ViewportCommand::Close));
+    assert_eq!(harness.state().doc.nodes.len(), 1, "nothing is lost");
+    assert!(harness.state().history.is_modified());
+}
+
+#[test]
+fn closing_with_changes_and_discarding_closes_and_drops_the_recovery() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut app = app_with(ScriptedDialogs::default());
+    app.autosave = super::autosave::Autosave::start(dir.path());
+    let mut harness = closable_harness(app);
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+    let recovery = harness.state().autosave.file().expect("on").to_owned();
+    let doc = harness.state().doc.clone();
+    let generation = harness.state().generation();
+    harness
+        .state_mut()
+        .autosave
+        .write(0.0, generation, &doc, None);
+    assert!(recovery.exists());
+
+    click_close_button(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label("Discard changes").click();
+    harness.run_steps(2);
+
+    assert!(sent(&harness, &egui::ViewportCommand::Close));
+    assert!(
+        !recovery.exists(),
+        "discarded changes are not offered again"
+    );
+}
+
+#[test]
+fn closing_with_changes_and_saving_saves_then_closes() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("closing.trustmap.ron");
+    let dialogs = ScriptedDialogs::answering(vec![DialogAnswer::Picked(path.clone())]);
+    let mut harness = closable_harness(app_with(dialogs));
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+
+    click_close_button(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+
+    assert!(sent(&harness, &egui::ViewportCommand::Close));
+    assert_eq!(
+        load::load_file(&path).expect("saved before closing"),
+        harness.state().doc
+    );
+    assert!(!harness.state().history.is_modified());
+}
+
+/// Sends a press, moves and a release of one pointer button.
+fn button_drag(
+    harness: &mut Harness<'_, TrustmapApp>,
+    button: egui::PointerButton,
+    from: Pos2,
+    to: Pos2,
+) {
+    harness.hover_at(from);
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: from,
+        button,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.step();
+    for step in 1..=6 {
+        let t = step as f32 / 6.0;
+        harness.hover_at(from + (to - from) * t);
+        harness.step();
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: to,
+        button,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run_steps(3);
+}
+
+#[test]
+fn middle_drag_pans_even_over_a_node() {
+    // A middle-button drag of (120, -70) starting on the service moves the camera by that
+    // much: the service's world position stays and its screen rectangle follows.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+    let world_before = harness.state().doc.nodes[0].position;
+    let camera_before = harness.state().canvas.screen_from_world.translation;
+    let rect_before = node_rect(&harness, "Service 1");
+
+    let drag = Vec2::new(120.0, -70.0);
+    button_drag(
+        &mut harness,
+        egui::PointerButton::Middle,
+        rect_before.center(),
+        rect_before.center() + drag,
+    );
+
+    let camera_after = harness.state().canvas.screen_from_world.translation;
+    assert!(
+        (camera_after - camera_before - drag).length() < 0.5,
+        "the camera moved by {:?}",
+        camera_after - camera_before
+    );
+    assert_eq!(harness.state().doc.nodes[0].position, world_before);
+    let rect_after = node_rect(&harness, "Service 1");
+    assert!((rect_after.min - rect_before.min - drag).length() < 1.0);
+    assert_eq!(
+        harness.state().history.undo_len(),
+        1,
+        "panning edits nothing"
+    );
+}
+
+#[test]
+fn zoom_keeps_the_world_point_under_the_cursor() {
+    // Zooming by 1.5 at a cursor: the world point under the cursor is the same before and
+    // after, and the scale grows by 1.5.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+    let canvas = harness.state().canvas.screen_rect;
+    let cursor = canvas.center() + Vec2::new(-130.0, 60.0);
+    let camera = harness.state().canvas.screen_from_world;
+    let world_under_cursor = camera.inverse() * cursor;
+
+    harness.hover_at(cursor);
+    harness.step();
+    harness.event(egui::Event::Zoom(1.5));
+    harness.run_steps(2);
+
+    let after = harness.state().canvas.screen_from_world;
+    assert!((after.scaling - camera.scaling * 1.5).abs() < 1e-3);
+    let world_after = after.inverse() * cursor;
+    assert!(
+        (world_after - world_under_cursor).length() < 0.01,
+        "{world_under_cursor:?} moved to {world_after:?}"
+    );
+}
