@@ -1314,3 +1314,29 @@ fn zoom_keeps_the_world_point_under_the_cursor() {
         "{world_under_cursor:?} moved to {world_after:?}"
     );
 }
+
+#[test]
+fn chinese_label_resolves_through_the_bundled_font() {
+    // The harness has egui's bundled fonts and no system font provider, so only the
+    // bundled CJK font can give these glyphs.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+    let mut node = harness.state().doc.nodes[0].clone();
+    node.label = "支付服务".to_owned();
+    harness
+        .state_mut()
+        .apply(trustmap_model::edit::Edit::ReplaceNode {
+            id: node.id.clone(),
+            node,
+        });
+    harness.run_steps(3);
+
+    harness.get_by_role_and_label(Role::Button, "支付服务");
+    let font = egui::FontId::proportional(14.0);
+    assert!(
+        harness
+            .ctx
+            .fonts_mut(|fonts| fonts.has_glyphs(&font, "支付服务"))
+    );
+}
