@@ -430,6 +430,7 @@ impl eframe::App for TrustmapApp {
             self.window_title = title;
         }
         self.show(ui);
+        super::log_first_frame();
     }
 }
 
