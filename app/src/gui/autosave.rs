@@ -3,9 +3,9 @@
 //! what the last one left.
 //!
 //! Each window owns one slot in the recovery directory, named after its process and start
-//! time. A slot is up to three files: `<slot>.trustmap.ron`, the document, written with the
-//! model crate's atomic save; `<slot>.origin`, the path of the file the document was opened
-//! from, when it has one; and `<slot>.lock`, locked by the window for as long as it runs.
+//! time. A slot is up to three files. `<slot>.trustmap.ron` is the document, written with
+//! the model crate's atomic save. `<slot>.origin` is the path of the file the document was
+//! opened from, when it has one. `<slot>.lock` is locked by the window while it runs.
 //! A document is written once no edit has come for [`QUIET_SECONDS`], and at least that long
 //! after the previous write; an edit that never pauses is still written after
 //! [`LONGEST_WAIT_SECONDS`]. A save, a discard or undoing back to the saved state removes
@@ -149,6 +149,7 @@ impl Autosave {
     }
 
     /// Returns the window's recovery file, when autosave is on.
+    #[cfg(test)]
     pub fn file(&self) -> Option<&Path> {
         self.file.as_deref()
     }

@@ -44,7 +44,7 @@ pub enum ExportFormat {
 /// A file-type filter of a save dialog: its name and the extensions it lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FileFilter {
-    /// What the dialog calls the file type, such as `PDF document`.
+    /// The file type's name in the dialog, such as `PDF document`.
     pub name: &'static str,
     /// The extensions without the dot, the one given to new files first.
     pub extensions: &'static [&'static str],
@@ -103,13 +103,13 @@ impl ExportFormat {
 pub struct ExportUi {
     /// The paper of the page exports.
     pub page_size: PageSize,
-    /// What the last export wrote, shown in the status bar.
+    /// The message naming the last file exported, shown in the status bar.
     pub last_written: Option<String>,
     /// Characters of the last export that no font has, shown in a warning until dismissed.
     pub missing: Option<(String, BTreeSet<char>)>,
 }
 
-/// What an export produced.
+/// The output of an export.
 #[derive(Debug)]
 pub struct Exported {
     /// The file's content.

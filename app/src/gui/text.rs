@@ -12,9 +12,10 @@
 //!
 //! Scripts that egui's bundled fonts lack (CJK, Hebrew, Arabic, Devanagari...) come from
 //! the fonts installed on the system, found on demand by eframe's system font provider.
-//! Chinese, Japanese and Korean also have a bundled last resort, Droid Sans Fallback, asked
-//! only after the system's fonts, so those labels show on a system without a CJK font. A
-//! character that no font has is drawn as a box, never dropped.
+//! Chinese and Japanese also have a bundled last resort, Droid Sans Fallback, asked only
+//! after the system's fonts, so those labels show on a system without a CJK font. The font
+//! has no Hangul, so Korean still needs a system font. A character that no font has is
+//! drawn as a box, never dropped.
 
 use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
@@ -88,19 +89,19 @@ fn is_right_to_left(character: char) -> bool {
 ///
 /// eframe's `system_fonts` feature installs the provider that loads system fonts for
 /// scripts the bundled fonts lack before the window is created, so the bundled CJK font,
-/// added here, is asked only after it. This also makes the missing-glyph choice explicit,
-/// so a label never loses a character silently.
+/// added here, is asked only after it. A character that no font has is drawn as a box
+/// (the tofu policy), so it never vanishes from a label.
 pub fn setup_context(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
     ctx.add_font_provider(Arc::new(BundledCjkFont));
     ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
 }
 
-/// Droid Sans Fallback: Chinese, Japanese and Korean in one font, under the Apache License
-/// 2.0 (its licence is in `assets/fonts`).
+/// Droid Sans Fallback: Han characters and kana in one font, under the Apache License 2.0.
+/// Its licence is in `assets/fonts`.
 static CJK_FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
 
-/// The name egui knows the bundled CJK font by.
+/// The name of the bundled CJK font among egui's fonts.
 pub const CJK_FONT_NAME: &str = "Droid Sans Fallback (bundled)";
 
 /// The bundled CJK font, parsed once to look its characters up.
@@ -231,7 +232,7 @@ mod tests {
     }
 
     #[test]
-    fn bundled_font_covers_chinese_japanese_and_korean() {
+    fn bundled_font_covers_han_and_kana() {
         // Han (simplified and traditional), hiragana and katakana are in Droid Sans
         // Fallback. Hangul syllables are not: Korean labels need a system font. A
         // private-use character of plane 16 is in no font.

@@ -39,6 +39,7 @@ pub struct BlastState {
 
 impl BlastState {
     /// Returns the blast radius on show, if an identity is chosen.
+    #[cfg(test)]
     pub fn radius(&self) -> Option<&BlastRadius> {
         self.radius.as_deref()
     }
@@ -190,7 +191,7 @@ fn highlight_of(radius: &BlastRadius) -> Highlight {
 /// data it exposes and the path that gives the strongest access. This is the one place
 /// that renders the list.
 fn show_reached(app: &mut TrustmapApp, ui: &mut egui::Ui, radius: &BlastRadius) {
-    ui.label(summary(radius));
+    ui.label(summary(&app.doc, radius));
     if radius.cedar_not_evaluated {
         ui.colored_label(
             ui.visuals().warn_fg_color,
@@ -268,7 +269,9 @@ fn reached_row(doc: &Document, ui: &mut egui::Ui, reached: &Reached, selected: b
                 .iter()
                 .map(|evidence| evidence_detail(doc, evidence))
                 .collect();
-            ui.label(RichText::new(path_text(doc, evidence)).color(Color32::from_gray(70)))
+            let path = RichText::new(path_text(doc, evidence)).color(Color32::from_gray(70));
+            // The path is the last column; it wraps at the panel's edge.
+            ui.add(egui::Label::new(path).wrap())
                 .on_hover_text(all.join("\n"));
         }
         None => {
@@ -288,7 +291,7 @@ fn select_and_show(app: &mut TrustmapApp, id: &str) {
 }
 
 /// Returns the one-line summary above the list.
-fn summary(radius: &BlastRadius) -> String {
+fn summary(doc: &Document, radius: &BlastRadius) -> String {
     let jewels: usize = radius
         .reached
         .iter()
@@ -296,7 +299,7 @@ fn summary(radius: &BlastRadius) -> String {
         .count();
     let mut text = format!(
         "{} reaches {} nodes, {jewels} of them crown jewels: {} written, {} with data exposed.",
-        radius.identity,
+        display(label_of(doc, &radius.identity)),
         radius.reached.len(),
         radius.crown_jewels_written,
         radius.crown_jewels_read,
@@ -426,7 +429,7 @@ mod tests {
     }
 
     #[test]
-    fn highlight_holds_the_identity_the_reached_nodes_and_the_paths() {
+    fn highlight_covers_reached_nodes_and_paths() {
         // Identity i reaches store s through role r: i -assume-> r -grants-> s.
         let mut store = reached("s", true);
         store.evidence = vec![Evidence {
