@@ -7,7 +7,7 @@
 //! the model crate's atomic save. `<slot>.origin` is the path of the file the document was
 //! opened from, when it has one. `<slot>.lock` is locked by the window while it runs.
 //! A document is written once no edit has come for [`QUIET_SECONDS`], and at least that long
-//! after the previous write; an edit that never pauses is still written after
+//! after the previous write. Edits that never pause are still written after
 //! [`LONGEST_WAIT_SECONDS`]. A save, a discard or undoing back to the saved state removes
 //! the slot's files.
 //!
@@ -53,11 +53,11 @@ pub struct RecoveryOffer {
     pub file: PathBuf,
     /// The file the document was opened from, if it had one.
     pub origin: Option<PathBuf>,
-    /// When the document was last written, as local time, if the system says.
+    /// The local time the document was last written, when the file system records it.
     pub saved_at: Option<String>,
     /// The document, or why it cannot be read.
     pub document: Result<Document, String>,
-    /// The slot's lock, held while the offer stands.
+    /// The slot's lock, kept while the offer is open.
     lock: Option<File>,
 }
 
@@ -98,6 +98,8 @@ pub struct Autosave {
     written: Option<(u64, f64)>,
     /// The last write error, logged once.
     last_error: Option<String>,
+    /// The window's clock at the last tick, in seconds.
+    clock: f64,
     /// Documents a previous window left, offered for recovery.
     pub offers: Vec<RecoveryOffer>,
 }
@@ -167,6 +169,7 @@ impl Autosave {
         origin: Option<&Path>,
     ) -> Option<Duration> {
         self.file.as_ref()?;
+        self.clock = now;
         if !modified {
             self.remove();
             return None;
@@ -217,6 +220,12 @@ impl Autosave {
         // A failed write waits as long as a successful one before the next try.
         self.written = Some((generation, now));
         self.first_unwritten = None;
+    }
+
+    /// Writes the document now, timed by the window's clock at the last tick, as when a
+    /// recovered document takes over the slot.
+    pub fn write_now(&mut self, generation: u64, doc: &Document, origin: Option<&Path>) {
+        self.write(self.clock, generation, doc, origin);
     }
 
     /// Removes the window's recovery file, as after a save or a discard.
@@ -273,7 +282,7 @@ fn collect_offers(dir: &Path) -> Vec<RecoveryOffer> {
         }
         let lock = match lock_slot(&file) {
             Ok(Some(lock)) => Some(lock),
-            // A running window holds it.
+            // A running window has locked it.
             Ok(None) => continue,
             Err(err) => {
                 log::warn!("could not lock the slot of {}: {err}", file.display());
@@ -294,7 +303,7 @@ fn collect_offers(dir: &Path) -> Vec<RecoveryOffer> {
     offers.into_iter().map(|(_, offer)| offer).collect()
 }
 
-/// Opens and locks the lock file of a slot. `Ok(None)` when another window holds it.
+/// Opens and locks the lock file of a slot. `Ok(None)` when another window has locked it.
 fn lock_slot(document: &Path) -> std::io::Result<Option<File>> {
     let lock = File::options()
         .create(true)
@@ -391,7 +400,7 @@ mod tests {
     }
 
     #[test]
-    fn writes_after_a_quiet_spell_and_not_more_often() {
+    fn tick_writes_after_quiet_spell() {
         // Edits at 0 s and 3 s: the write is due at 3 + 5 = 8 s. A new edit at 9 s is not
         // written before 9 + 5 = 14 s, which is also 8 + 5 s after the first write.
         let dir = tempfile::tempdir().expect("temporary directory");
@@ -421,7 +430,25 @@ mod tests {
     }
 
     #[test]
-    fn edits_that_never_pause_are_written_after_the_longest_wait() {
+    fn write_now_uses_the_clock_of_the_ticks() {
+        // Ticks at 100 s, a write now (so at 100 s), then an edit at 101 s: the next write
+        // is due at 101 + 5 = 106 s, not sooner and not later.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let mut autosave = started(dir.path());
+        let doc = Document::new("Recovered");
+        autosave.tick(100.0, 1, true, &doc, None);
+        autosave.write_now(2, &doc, None);
+        assert_eq!(autosave.written, Some((2, 100.0)));
+
+        autosave.tick(101.0, 3, true, &doc, None);
+        autosave.tick(105.9, 3, true, &doc, None);
+        assert_eq!(autosave.written, Some((2, 100.0)));
+        autosave.tick(106.0, 3, true, &doc, None);
+        assert_eq!(autosave.written, Some((3, 106.0)));
+    }
+
+    #[test]
+    fn tick_writes_unpaused_edits_at_longest_wait() {
         // An edit every second from 0 s: no 5 s pause ever comes, so the write happens at
         // the longest wait, 30 s after the first edit.
         let dir = tempfile::tempdir().expect("temporary directory");
@@ -436,7 +463,7 @@ mod tests {
     }
 
     #[test]
-    fn a_running_window_keeps_its_files_from_other_windows() {
+    fn start_skips_slots_of_running_windows() {
         // The first window wrote its document and still runs, so a second window offers
         // nothing. Once the first is gone, leaving its file, a third window offers it.
         let dir = tempfile::tempdir().expect("temporary directory");

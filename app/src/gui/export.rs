@@ -3,13 +3,17 @@
 //!
 //! The bytes come from the model crate's exporters, the same ones the `export` command
 //! uses. The path comes from the save dialog, filtered to the format's extension, or from
-//! the typed-path prompt where no dialog exists. Each file is written beside its
-//! destination and renamed over it, so a reader never sees half a file. Errors show in the
-//! window's error dialog; characters that no font has show in a warning.
+//! the typed-path prompt where no dialog exists. A worker thread renders and writes the
+//! file, so a large PDF or PNG does not freeze the window, and one export runs at a time.
+//! Each file is written beside its destination and renamed over it, so a reader never sees
+//! half a file. Errors show in the window's error dialog, and characters that no font has
+//! show in a warning.
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
 
 use egui::containers::menu::{MenuConfig, SubMenuButton};
 use trustmap_model::Document;
@@ -98,15 +102,29 @@ impl ExportFormat {
     }
 }
 
-/// The export settings the menu keeps between exports.
-#[derive(Clone, Debug, Default)]
+/// The outcome of an export on the worker thread: the characters no font has, or the error.
+type ExportOutcome = Result<BTreeSet<char>, String>;
+
+/// The export settings the menu keeps between exports, and the export running.
+#[derive(Debug, Default)]
 pub struct ExportUi {
+    /// The export running on the worker thread: its destination and where its outcome
+    /// arrives.
+    running: Option<(PathBuf, Receiver<ExportOutcome>)>,
     /// The paper of the page exports.
     pub page_size: PageSize,
     /// The message naming the last file exported, shown in the status bar.
     pub last_written: Option<String>,
     /// Characters of the last export that no font has, shown in a warning until dismissed.
     pub missing: Option<(String, BTreeSet<char>)>,
+}
+
+impl ExportUi {
+    /// Returns whether an export is running.
+    #[cfg(test)]
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
+    }
 }
 
 /// The output of an export.
@@ -215,9 +233,17 @@ impl TrustmapApp {
         }
     }
 
-    /// Exports the model in a format to a path. Returns whether the file was written; an
-    /// error shows in the error dialog, and missing characters in a warning.
+    /// Starts exporting the model in a format to a path on a worker thread. Returns whether
+    /// the export started. Its outcome shows when it ends: an error in the error dialog,
+    /// missing characters in a warning.
     pub fn export_to(&mut self, format: ExportFormat, path: &Path) -> bool {
+        if let Some((running, _)) = &self.file_ui.export.running {
+            self.file_ui.error = Some(format!(
+                "{} is still being exported; export again once it is done",
+                running.display()
+            ));
+            return false;
+        }
         if self
             .path
             .as_deref()
@@ -232,25 +258,66 @@ impl TrustmapApp {
 
         let date = jiff::Zoned::now().date().to_string();
         let diagram = self.diagram();
-        let written = render(&self.doc, &diagram, format, date)
-            .map_err(|err| err.to_string())
-            .and_then(|exported| {
-                write_atomically(path, &exported.bytes)
-                    .map(|()| exported.missing)
-                    .map_err(|err| format!("could not write {}: {err}", path.display()))
+        let doc = self.doc.clone();
+        let destination = path.to_owned();
+        let (sender, receiver) = mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("export".to_owned())
+            .spawn(move || {
+                let written = render(&doc, &diagram, format, date)
+                    .map_err(|err| err.to_string())
+                    .and_then(|exported| {
+                        write_atomically(&destination, &exported.bytes)
+                            .map(|()| exported.missing)
+                            .map_err(|err| {
+                                format!("could not write {}: {err}", destination.display())
+                            })
+                    });
+                // The window may have closed meanwhile, so no receiver is left and the send fails.
+                let _ = sender.send(written);
             });
-        match written {
+        match spawned {
+            Ok(_) => {
+                self.file_ui.export.last_written = Some(format!("Exporting {}…", path.display()));
+                self.file_ui.export.running = Some((path.to_owned(), receiver));
+                true
+            }
+            Err(err) => {
+                self.file_ui.error = Some(format!("could not start the export: {err}"));
+                false
+            }
+        }
+    }
+
+    /// Takes the outcome of the running export when it has ended, and keeps the window
+    /// awake while it runs.
+    pub fn poll_export(&mut self, ctx: &egui::Context) {
+        let Some((path, receiver)) = &self.file_ui.export.running else {
+            return;
+        };
+        let outcome = match receiver.try_recv() {
+            Ok(outcome) => outcome,
+            Err(TryRecvError::Empty) => {
+                ctx.request_repaint_after(Duration::from_millis(50));
+                return;
+            }
+            Err(TryRecvError::Disconnected) => Err(format!(
+                "the export of {} stopped unexpectedly",
+                path.display()
+            )),
+        };
+        let shown = path.display().to_string();
+        self.file_ui.export.running = None;
+        match outcome {
             Ok(missing) => {
-                log::info!("exported {}", path.display());
-                let shown = path.display().to_string();
+                log::info!("exported {shown}");
                 self.file_ui.export.last_written = Some(format!("Exported {shown}"));
                 self.file_ui.export.missing = (!missing.is_empty()).then_some((shown, missing));
-                true
             }
             Err(message) => {
                 log::warn!("export failed: {message}");
+                self.file_ui.export.last_written = None;
                 self.file_ui.error = Some(message);
-                false
             }
         }
     }
@@ -359,7 +426,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_names_carry_the_extension_the_filter_lists_first() {
+    fn file_name_takes_first_filter_extension() {
         assert_eq!(
             ExportFormat::Pdf(PageSize::Letter).file_name("payments"),
             "payments-page.pdf"

@@ -391,6 +391,7 @@ impl TrustmapApp {
         self.show_recovery(ctx);
         self.show_confirm(ctx);
         self.show_typed_path(ctx);
+        self.poll_export(ctx);
         self.show_export_warning(ctx);
         self.show_error(ctx);
     }
@@ -474,12 +475,9 @@ impl TrustmapApp {
         log::info!("recovered {}", offer.name());
         self.replace_document(doc, origin);
         self.history.mark_unsaved();
-        let now = std::time::UNIX_EPOCH
-            .elapsed()
-            .map_or(0.0, |time| time.as_secs_f64());
         let generation = self.generation();
         self.autosave
-            .write(now, generation, &self.doc, self.path.as_deref());
+            .write_now(generation, &self.doc, self.path.as_deref());
         offer.discard();
     }
 

@@ -815,6 +815,21 @@ fn click_export_entry(harness: &mut Harness<'_, TrustmapApp>, entry: &str) {
     harness.run_steps(2);
     harness.get_by_label(entry).click();
     harness.run_steps(3);
+    wait_for_export(harness);
+}
+
+/// Steps the window until the running export has ended, for at most a minute.
+fn wait_for_export(harness: &mut Harness<'_, TrustmapApp>) {
+    let started = std::time::Instant::now();
+    while harness.state().file_ui.export.is_running() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the export ended within a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(2);
 }
 
 #[test]
@@ -849,6 +864,7 @@ fn export_menu_writes_every_format() {
     // Choosing the paper keeps the menu open, so the first format is clicked in it.
     harness.get_by_label(files[0].0).click();
     harness.run_steps(3);
+    wait_for_export(&mut harness);
     for (entry, _) in &files[1..] {
         click_export_entry(&mut harness, entry);
         assert!(harness.state().file_ui.error.is_none(), "{entry} failed");
@@ -906,6 +922,7 @@ fn export_without_a_dialog_takes_a_typed_path() {
     harness.run_steps(2);
     harness.get_by_label("Export").click();
     harness.run_steps(3);
+    wait_for_export(&mut harness);
 
     let text = std::fs::read_to_string(&path).expect("the typed path was written");
     assert!(text.starts_with("digraph"));
@@ -1339,4 +1356,28 @@ fn chinese_label_resolves_through_the_bundled_font() {
             .ctx
             .fonts_mut(|fonts| fonts.has_glyphs(&font, "支付服务"))
     );
+}
+
+#[test]
+fn second_export_waits_for_the_first() {
+    // Two exports started in one frame: the second is rejected with a message, the first
+    // still writes its file.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let first = dir.path().join("first.png");
+    let second = dir.path().join("second.png");
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+
+    let png = super::export::ExportFormat::Png;
+    assert!(harness.state_mut().export_to(png, &first));
+    assert!(!harness.state_mut().export_to(png, &second));
+    let error = harness.state().file_ui.error.clone().expect("a message");
+    assert!(error.contains("still being exported"), "{error}");
+    harness.run_steps(2);
+    harness.get_by_label("OK").click();
+    wait_for_export(&mut harness);
+
+    assert!(first.is_file());
+    assert!(!second.exists());
 }
