@@ -10,6 +10,7 @@ use trustmap_model::Document;
 use trustmap_model::edit::{Edit, History};
 use trustmap_model::geometry::{self, Diagram};
 
+use super::autosave::Autosave;
 use super::canvas::CanvasState;
 use super::files::{FileDialogs, FileUi, RecentFiles};
 use super::icons::Icons;
@@ -91,6 +92,8 @@ pub struct TrustmapApp {
     pub clipboard: Clipboard,
     /// The last edit that failed, shown in the status bar.
     pub edit_error: Option<String>,
+    /// The recovery file of the document and the files earlier windows left.
+    pub autosave: Autosave,
     /// Numbers every state of the document's content; changes on every change the review
     /// can see.
     generation: u64,
@@ -120,6 +123,7 @@ impl TrustmapApp {
             file_ui: FileUi::default(),
             clipboard: Clipboard::default(),
             edit_error: None,
+            autosave: Autosave::disabled(),
             generation: 0,
             geometry_generation: 0,
             diagram: Arc::new(Diagram::default()),
@@ -275,6 +279,8 @@ impl TrustmapApp {
         if ui.button("Save as… (Ctrl+Shift+S)").clicked() {
             self.save_as();
         }
+        ui.separator();
+        super::export::menu(self, ui);
     }
 
     fn edit_menu(&mut self, ui: &mut egui::Ui) {
@@ -340,6 +346,10 @@ impl TrustmapApp {
             if let Some(error) = &self.edit_error {
                 ui.separator();
                 ui.colored_label(ui.visuals().error_fg_color, error);
+            }
+            if let Some(written) = &self.file_ui.export.last_written {
+                ui.separator();
+                ui.label(written);
             }
         });
     }
@@ -420,6 +430,7 @@ impl eframe::App for TrustmapApp {
             self.window_title = title;
         }
         self.show(ui);
+        super::log_first_frame();
     }
 }
 

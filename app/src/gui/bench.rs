@@ -23,6 +23,15 @@ impl FileDialogs for NoDialogs {
     fn pick_save(&mut self, _start: Option<&std::path::Path>, _file_name: &str) -> DialogAnswer {
         DialogAnswer::Unavailable
     }
+
+    fn pick_export(
+        &mut self,
+        _start: Option<&std::path::Path>,
+        _file_name: &str,
+        _filter: &super::export::FileFilter,
+    ) -> DialogAnswer {
+        DialogAnswer::Unavailable
+    }
 }
 
 /// Generates services on a square grid, 200 world units apart, in one zone per 100

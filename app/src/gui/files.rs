@@ -12,6 +12,7 @@ use trustmap_model::edit::History;
 use trustmap_model::{Document, load, templates};
 
 use super::app::TrustmapApp;
+use super::export::{ExportFormat, ExportUi, FileFilter};
 
 /// The result of asking the user for a path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,6 +32,14 @@ pub trait FileDialogs {
 
     /// Asks where to save a model, suggesting a file name.
     fn pick_save(&mut self, start: Option<&Path>, file_name: &str) -> DialogAnswer;
+
+    /// Asks where to export, suggesting a file name and listing the files of one type.
+    fn pick_export(
+        &mut self,
+        start: Option<&Path>,
+        file_name: &str,
+        filter: &FileFilter,
+    ) -> DialogAnswer;
 }
 
 /// The platform's native dialogs through `rfd`.
@@ -79,6 +88,28 @@ impl FileDialogs for NativeDialogs {
         Self::dialog(start)
             .set_title("Save the model")
             .set_file_name(file_name)
+            .save_file()
+            .map_or(DialogAnswer::Cancelled, DialogAnswer::Picked)
+    }
+
+    fn pick_export(
+        &mut self,
+        start: Option<&Path>,
+        file_name: &str,
+        filter: &FileFilter,
+    ) -> DialogAnswer {
+        if !Self::available() {
+            return DialogAnswer::Unavailable;
+        }
+        let dialog = rfd::FileDialog::new()
+            .add_filter(filter.name, filter.extensions)
+            .set_title("Export")
+            .set_file_name(file_name);
+        let dialog = match start.and_then(Path::parent) {
+            Some(dir) if dir.is_dir() => dialog.set_directory(dir),
+            _ => dialog,
+        };
+        dialog
             .save_file()
             .map_or(DialogAnswer::Cancelled, DialogAnswer::Picked)
     }
@@ -185,6 +216,8 @@ pub enum AfterConfirm {
     Open(PathBuf),
     /// Close the window.
     Close,
+    /// Open the document of this recovery file.
+    Recover(PathBuf),
 }
 
 /// The purpose of a typed-path prompt.
@@ -194,6 +227,8 @@ pub enum PathPurpose {
     Open,
     /// The path to save the model to.
     Save,
+    /// The path to export to, in this format.
+    Export(ExportFormat),
 }
 
 /// The state of the file dialogs drawn inside the window.
@@ -207,6 +242,10 @@ pub struct FileUi {
     pub error: Option<String>,
     /// The user agreed to close the window and lose the unsaved changes.
     pub close_confirmed: bool,
+    /// The export settings and the outcome of the last export.
+    pub export: ExportUi,
+    /// The user put off deciding about the recovery files until the next start.
+    pub recovery_postponed: bool,
 }
 
 impl TrustmapApp {
@@ -248,6 +287,7 @@ impl TrustmapApp {
             }
             AfterConfirm::Open(path) => self.open_path(&path),
             AfterConfirm::Close => self.file_ui.close_confirmed = true,
+            AfterConfirm::Recover(file) => self.recover(&file),
         }
     }
 
@@ -320,6 +360,7 @@ impl TrustmapApp {
         match load::save_file(&self.doc, path) {
             Ok(()) => {
                 self.history.mark_saved();
+                self.autosave.remove();
                 self.path = Some(path.to_owned());
                 self.recent.push(path);
                 true
@@ -346,8 +387,12 @@ impl TrustmapApp {
     /// Draws the dialogs of this module: the unsaved-changes question, the typed-path
     /// prompt and the error message.
     pub fn show_file_dialogs(&mut self, ctx: &egui::Context) {
+        self.autosave_tick(ctx);
+        self.show_recovery(ctx);
         self.show_confirm(ctx);
         self.show_typed_path(ctx);
+        self.poll_export(ctx);
+        self.show_export_warning(ctx);
         self.show_error(ctx);
     }
 
@@ -381,11 +426,116 @@ impl TrustmapApp {
             }
             Some(ConfirmAnswer::Discard) => {
                 self.file_ui.confirm = None;
+                self.autosave.remove();
                 self.perform(action);
             }
             Some(ConfirmAnswer::Cancel) => self.file_ui.confirm = None,
             None => {}
         }
+    }
+
+    /// Writes the document to its recovery file when an autosave is due, and wakes the
+    /// window up when the next one will be.
+    fn autosave_tick(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|input| input.time);
+        let generation = self.generation();
+        let modified = self.history.is_modified();
+        let wait = self
+            .autosave
+            .tick(now, generation, modified, &self.doc, self.path.as_deref());
+        if let Some(wait) = wait {
+            ctx.request_repaint_after(wait);
+        }
+    }
+
+    /// Recovers the document of a recovery file, asking first about unsaved changes.
+    pub fn request_recover(&mut self, file: PathBuf) {
+        self.after_confirm(AfterConfirm::Recover(file));
+    }
+
+    /// Opens the document of a recovery file now, marked unsaved and with the path it was
+    /// opened from, writes it to this window's own recovery file and removes the old one.
+    pub fn recover(&mut self, file: &Path) {
+        let Some(mut offer) = self.autosave.take_offer(file) else {
+            return;
+        };
+        let document = std::mem::replace(&mut offer.document, Err(String::new()));
+        let doc = match document {
+            Ok(doc) => doc,
+            Err(err) => {
+                self.file_ui.error = Some(format!(
+                    "{} cannot be recovered: {err}",
+                    offer.file.display()
+                ));
+                self.autosave.offers.push(offer);
+                return;
+            }
+        };
+        let origin = offer.origin.clone();
+        log::info!("recovered {}", offer.name());
+        self.replace_document(doc, origin);
+        self.history.mark_unsaved();
+        let generation = self.generation();
+        self.autosave
+            .write_now(generation, &self.doc, self.path.as_deref());
+        offer.discard();
+    }
+
+    fn show_recovery(&mut self, ctx: &egui::Context) {
+        if self.autosave.offers.is_empty() || self.file_ui.recovery_postponed {
+            return;
+        }
+        let mut recover = None;
+        let mut discard = None;
+        let mut later = false;
+        egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+            ui.heading("Recover unsaved changes");
+            ui.label("Trustmap closed before these changes were saved.");
+            for offer in &self.autosave.offers {
+                ui.separator();
+                ui.strong(offer.name());
+                ui.label(offer.saved_at.as_ref().map_or_else(
+                    || "Last autosaved at an unknown time".to_owned(),
+                    |time| format!("Last autosaved {time}"),
+                ));
+                if let Err(err) = &offer.document {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("This recovery file cannot be read: {err}"),
+                    );
+                }
+                ui.horizontal(|ui| {
+                    if ui
+                        .add_enabled(offer.document.is_ok(), egui::Button::new("Recover"))
+                        .clicked()
+                    {
+                        recover = Some(offer.file.clone());
+                    }
+                    if ui.button("Discard").clicked() {
+                        discard = Some(offer.file.clone());
+                    }
+                });
+            }
+            ui.separator();
+            if ui
+                .button("Decide later")
+                .on_hover_text("Keep the recovery files and ask again at the next start")
+                .clicked()
+            {
+                later = true;
+            }
+        });
+
+        if let Some(file) = recover {
+            self.request_recover(file);
+        }
+        if let Some(file) = discard
+            && let Some(offer) = self.autosave.take_offer(&file)
+        {
+            log::info!("discarded the recovery file {}", file.display());
+            offer.discard();
+        }
+        self.file_ui.recovery_postponed |= later;
     }
 
     fn title_name(&self) -> String {
@@ -401,6 +551,7 @@ impl TrustmapApp {
         let (heading, action) = match purpose {
             PathPurpose::Open => ("Open a model", "Open"),
             PathPurpose::Save => ("Save the model", "Save"),
+            PathPurpose::Export(format) => (format.heading(), "Export"),
         };
         let mut done = false;
         let mut accepted = false;
@@ -439,6 +590,9 @@ impl TrustmapApp {
             PathPurpose::Open => self.open_path(&path),
             PathPurpose::Save => {
                 self.save_to(&path);
+            }
+            PathPurpose::Export(format) => {
+                self.export_to(format, &path);
             }
         }
     }

@@ -5,28 +5,32 @@
 //! on has an accessible name.
 
 use std::cell::RefCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use egui::{Key, Modifiers, Pos2, Role, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable as _};
-use trustmap_model::document::{Authentication, Authorization, Document, EdgeKind, Tls};
+use trustmap_model::document::{Action, Authentication, Authorization, Document, EdgeKind, Tls};
 use trustmap_model::load;
 
 use super::app::TrustmapApp;
+use super::export::FileFilter;
 use super::files::{DialogAnswer, FileDialogs, RecentFiles};
 
 /// File dialogs that return prepared paths, then report that no dialog exists.
 #[derive(Clone, Default)]
 struct ScriptedDialogs {
     answers: Rc<RefCell<Vec<DialogAnswer>>>,
+    /// The suggested file name and the filter of each export dialog asked for.
+    exports: Rc<RefCell<Vec<(String, FileFilter)>>>,
 }
 
 impl ScriptedDialogs {
     fn answering(answers: Vec<DialogAnswer>) -> Self {
         Self {
             answers: Rc::new(RefCell::new(answers)),
+            exports: Rc::default(),
         }
     }
 
@@ -46,6 +50,18 @@ impl FileDialogs for ScriptedDialogs {
     }
 
     fn pick_save(&mut self, _start: Option<&Path>, _file_name: &str) -> DialogAnswer {
+        self.next()
+    }
+
+    fn pick_export(
+        &mut self,
+        _start: Option<&Path>,
+        file_name: &str,
+        filter: &FileFilter,
+    ) -> DialogAnswer {
+        self.exports
+            .borrow_mut()
+            .push((file_name.to_owned(), *filter));
         self.next()
     }
 }
@@ -552,6 +568,122 @@ fn blast_radius_mode_dims_all_but_the_identity() {
 }
 
 #[test]
+fn blast_radius_lists_what_the_pod_identity_reaches() {
+    // In the blueprint template the payments API's service account is associated with the
+    // payments API role (pod identity). The role reads the payments database login, whose
+    // login gives read and write on the payments database. The payments API runs as the
+    // account and has a flow to tokenization, which it can therefore call. So it reaches:
+    // the database (crown jewel: cardholder data; write), the login (crown jewel: a
+    // secret holds credentials; read), tokenization (crown jewel: it holds cardholder
+    // data; invoke) and the role (associated, no crown jewel). Crown jewels first, each
+    // group strongest access first: database, login, tokenization, then the role.
+    let mut app = app_with(ScriptedDialogs::default());
+    app.new_from_template("aws-pci-zero-trust");
+    let mut harness = harness(app);
+    harness.get_by_label("Blast radius").click();
+    harness.run_steps(2);
+    choose(
+        &mut harness,
+        "Compromised identity",
+        "Payments API service account (payments-api-sa)",
+    );
+
+    let radius = harness
+        .state()
+        .panels
+        .blast
+        .radius()
+        .expect("the blast radius is computed");
+    let order: Vec<&str> = radius.reached.iter().map(|r| r.node.as_str()).collect();
+    assert_eq!(
+        order,
+        [
+            "payments-db",
+            "payments-db-credentials",
+            "tokenization",
+            "payments-api-role"
+        ]
+    );
+    let database = &radius.reached[0];
+    assert_eq!(database.access, [Action::Write]);
+    assert_eq!(
+        database.evidence[0].nodes,
+        [
+            "payments-api-sa",
+            "payments-api-role",
+            "payments-db-credentials",
+            "payments-db"
+        ]
+    );
+    let highlight = harness
+        .state()
+        .canvas
+        .highlight
+        .clone()
+        .expect("the blast radius highlights the canvas");
+    assert!(highlight.nodes.contains("payments-db"));
+    assert!(highlight.edges.contains("payments-db-login-unlocks"));
+    assert!(
+        !highlight.nodes.contains("card-vault"),
+        "the card vault is out of reach and dimmed"
+    );
+
+    // The row shows the access and the path from the account to the database.
+    harness.get_by_label("write");
+    harness.get_by_label(
+        "Payments API service account ─can assume→ Payments API role ─grants→ \
+         Payments DB login ─unlocks→ Payments database",
+    );
+
+    // Clicking the row selects the database and brings it into view; the identity stays.
+    harness
+        .get_by_label("★ Payments database (payments-db)")
+        .click();
+    harness.run_steps(4);
+    let selected: Vec<&str> = harness
+        .state()
+        .selection
+        .nodes
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(selected, ["payments-db"]);
+    assert_eq!(
+        harness.state().panels.blast.identity.as_deref(),
+        Some("payments-api-sa")
+    );
+    let node = node_rect(&harness, "Payments database");
+    assert!(
+        harness.state().canvas.screen_rect.contains_rect(node),
+        "{node:?} is in view"
+    );
+}
+
+#[test]
+fn selecting_an_identity_on_the_canvas_shows_its_blast_radius() {
+    let mut app = app_with(ScriptedDialogs::default());
+    app.new_from_template("aws-pci-zero-trust");
+    let mut harness = harness(app);
+    harness.get_by_label("Blast radius").click();
+    harness.run_steps(2);
+    assert!(harness.state().panels.blast.identity.is_none());
+
+    // Clicking the support role on the canvas picks it. By hand: it reads the case notes,
+    // which hold personal data, through its own grant.
+    harness.state_mut().canvas.request_fit();
+    harness.run_steps(3);
+    harness
+        .get_by_role_and_label(Role::Button, "Support permission set")
+        .click();
+    harness.run_steps(3);
+    assert_eq!(
+        harness.state().panels.blast.identity.as_deref(),
+        Some("support-role")
+    );
+    harness.get_by_label("Case notes (case-notes)");
+}
+
+#[test]
 fn checklist_verdict_is_saved_in_the_document() {
     let mut harness = harness(app_with(ScriptedDialogs::default()));
     harness.get_by_label("Checklist").click();
@@ -673,4 +805,579 @@ fn snapshot_of_two_connected_services() {
     let timing = harness.get_by_label_contains("review took").rect();
     harness.mask(timing.expand(4.0));
     harness.snapshot("two_connected_services");
+}
+
+/// Opens File > Export and clicks an entry of it.
+fn click_export_entry(harness: &mut Harness<'_, TrustmapApp>, entry: &str) {
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    harness.run_steps(2);
+    harness.get_by_label(entry).click();
+    harness.run_steps(3);
+    wait_for_export(harness);
+}
+
+/// Steps the window until the running export has ended, for at most a minute.
+fn wait_for_export(harness: &mut Harness<'_, TrustmapApp>) {
+    let started = std::time::Instant::now();
+    while harness.state().file_ui.export.is_running() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the export ended within a minute"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    harness.run_steps(2);
+}
+
+#[test]
+fn export_menu_writes_every_format() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let files = [
+        ("PDF page…", "page.pdf"),
+        ("Page SVG…", "page.svg"),
+        ("Diagram SVG…", "diagram.svg"),
+        ("Diagram PNG…", "diagram.png"),
+        ("Graphviz DOT…", "diagram.dot"),
+        ("Mermaid flowchart…", "diagram.mmd"),
+    ];
+    let dialogs = ScriptedDialogs::answering(
+        files
+            .iter()
+            .map(|(_, name)| DialogAnswer::Picked(dir.path().join(name)))
+            .collect(),
+    );
+    let exports = Rc::clone(&dialogs.exports);
+    let mut app = app_with(dialogs);
+    app.new_from_template("aws-pci-zero-trust");
+    let mut harness = harness(app);
+
+    // Letter paper for the page exports: 792 by 612 points, landscape.
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    harness.run_steps(2);
+    harness.get_by_label("Letter").click();
+    harness.run_steps(2);
+    // Choosing the paper keeps the menu open, so the first format is clicked in it.
+    harness.get_by_label(files[0].0).click();
+    harness.run_steps(3);
+    wait_for_export(&mut harness);
+    for (entry, _) in &files[1..] {
+        click_export_entry(&mut harness, entry);
+        assert!(harness.state().file_ui.error.is_none(), "{entry} failed");
+    }
+
+    let read = |name: &str| std::fs::read(dir.path().join(name)).expect("exported file");
+    assert!(read("page.pdf").starts_with(b"%PDF-"));
+    let page = String::from_utf8(read("page.svg")).expect("the SVG is text");
+    assert!(page.starts_with("<svg") || page.starts_with("<?xml"));
+    assert!(page.contains("792"), "the page is Letter wide");
+    let diagram = String::from_utf8(read("diagram.svg")).expect("the SVG is text");
+    assert!(diagram.starts_with("<svg") || diagram.starts_with("<?xml"));
+    assert!(read("diagram.png").starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert!(read("diagram.dot").starts_with(b"digraph"));
+    assert!(read("diagram.mmd").starts_with(b"flowchart"));
+
+    // Each dialog suggested a name from the model and filtered to the format's extension.
+    let asked = exports.borrow();
+    let suggested: Vec<&str> = asked.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        suggested,
+        [
+            "payments-on-aws-pci-dss-zero-trust-reference-page.pdf",
+            "payments-on-aws-pci-dss-zero-trust-reference-page.svg",
+            "payments-on-aws-pci-dss-zero-trust-reference.svg",
+            "payments-on-aws-pci-dss-zero-trust-reference.png",
+            "payments-on-aws-pci-dss-zero-trust-reference.dot",
+            "payments-on-aws-pci-dss-zero-trust-reference.mmd",
+        ]
+    );
+    let extensions: Vec<&str> = asked
+        .iter()
+        .map(|(_, filter)| filter.extensions[0])
+        .collect();
+    assert_eq!(extensions, ["pdf", "svg", "svg", "png", "dot", "mmd"]);
+    harness.get_by_label_contains("Exported");
+}
+
+#[test]
+fn export_without_a_dialog_takes_a_typed_path() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("typed.dot");
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+
+    click_export_entry(&mut harness, "Graphviz DOT…");
+    harness.get_by_label("Export the diagram as Graphviz DOT");
+    harness
+        .get_by_role_and_label(Role::TextInput, "File path")
+        .focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.event(egui::Event::Text(path.display().to_string()));
+    harness.run_steps(2);
+    harness.get_by_label("Export").click();
+    harness.run_steps(3);
+    wait_for_export(&mut harness);
+
+    let text = std::fs::read_to_string(&path).expect("the typed path was written");
+    assert!(text.starts_with("digraph"));
+    assert!(text.contains("Service 1"));
+}
+
+#[test]
+fn export_error_and_missing_glyphs_show_in_the_window() {
+    // A directory that does not exist cannot hold the file: the error dialog says so.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let missing_dir = dir.path().join("no-such-dir").join("page.pdf");
+    let dialogs = ScriptedDialogs::answering(vec![
+        DialogAnswer::Picked(missing_dir),
+        DialogAnswer::Picked(dir.path().join("page.pdf")),
+    ]);
+    let mut harness = harness(app_with(dialogs));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+
+    click_export_entry(&mut harness, "PDF page…");
+    harness.get_by_label("Could not complete the operation");
+    harness.get_by_label_contains("no-such-dir");
+    harness.get_by_label("OK").click();
+    harness.run_steps(2);
+
+    // A label with a private-use code point of plane 16, which no font has: the export
+    // succeeds and a warning names the character.
+    let mut node = harness.state().doc.nodes[0].clone();
+    node.label = "Service \u{10FFFD}".to_owned();
+    harness
+        .state_mut()
+        .apply(trustmap_model::edit::Edit::ReplaceNode {
+            id: node.id.clone(),
+            node,
+        });
+    harness.run_steps(2);
+    click_export_entry(&mut harness, "PDF page…");
+    assert!(dir.path().join("page.pdf").is_file());
+    harness.get_by_label("Some characters have no font");
+    harness.get_by_label_contains("U+10FFFD");
+}
+
+/// Returns a harness whose clock moves a quarter second a step, so autosave delays pass in
+/// a few steps.
+fn quick_clock_harness(app: TrustmapApp) -> Harness<'static, TrustmapApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(0.25)
+        .with_theme(egui::Theme::Light)
+        .with_context_setup(super::text::setup_context)
+        .allow_missing_glyphs()
+        .build_ui_state(|ui, app: &mut TrustmapApp| app.show(ui), app);
+    harness.run_steps(3);
+    harness
+}
+
+fn app_autosaving_to(dir: &Path) -> TrustmapApp {
+    let mut app = app_with(ScriptedDialogs::default());
+    app.autosave = super::autosave::Autosave::start(dir);
+    app
+}
+
+/// Opens a saved one-service model, adds a second service and lets the autosave write it.
+/// Returns the edited document.
+fn edit_and_autosave(recovery: &Path, model: &Path) -> Document {
+    let mut doc = Document::new("Recovered payments");
+    doc.description = "Saved before the crash".to_owned();
+    load::save_file(&doc, model).expect("fixture saves");
+    let mut app = app_autosaving_to(recovery);
+    app.open_path(model);
+    let mut harness = quick_clock_harness(app);
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+    let file = harness
+        .state()
+        .autosave
+        .file()
+        .expect("autosave is on")
+        .to_owned();
+
+    // Half a second after the edit nothing is written; five seconds after it, it is.
+    assert!(!file.exists(), "not written right after the edit");
+    harness.run_steps(20);
+    assert!(file.exists(), "written five seconds after the edit");
+    let edited = harness.state().doc.clone();
+    assert_eq!(edited.nodes.len(), 1);
+    assert_eq!(load::load_file(&file).expect("recovery file loads"), edited);
+    // The harness goes without a save, as a crash would leave it.
+    edited
+}
+
+#[test]
+fn autosave_is_recovered_in_the_next_window() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let recovery = dir.path().join("recovery");
+    let model = dir.path().join("payments.trustmap.ron");
+    let edited = edit_and_autosave(&recovery, &model);
+
+    let mut harness = harness(app_autosaving_to(&recovery));
+    harness.get_by_label("Recover unsaved changes");
+    harness.get_by_label(&model.display().to_string());
+    harness.get_by_label_contains("Last autosaved 20");
+    harness.get_by_label("Recover").click();
+    harness.run_steps(3);
+
+    let state = harness.state();
+    assert_eq!(state.doc, edited);
+    assert_eq!(state.path.as_deref(), Some(model.as_path()));
+    assert!(
+        state.history.is_modified(),
+        "the recovered changes are unsaved"
+    );
+    assert!(state.title().starts_with('*'));
+    // The old recovery file is gone; the window's own holds the document now.
+    let own = state.autosave.file().expect("autosave is on");
+    let left: Vec<PathBuf> = std::fs::read_dir(&recovery)
+        .expect("recovery directory")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.to_string_lossy().ends_with(".trustmap.ron"))
+        .collect();
+    assert_eq!(left, [own.to_owned()]);
+    assert_eq!(load::load_file(own).expect("own recovery file"), edited);
+
+    // A clean save removes it.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run_steps(2);
+    assert!(!harness.state().history.is_modified());
+    assert!(!harness.state().autosave.file().expect("on").exists());
+    assert_eq!(load::load_file(&model).expect("saved"), edited);
+}
+
+#[test]
+fn discarding_a_recovery_removes_its_file() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let recovery = dir.path().join("recovery");
+    let model = dir.path().join("payments.trustmap.ron");
+    edit_and_autosave(&recovery, &model);
+
+    let mut harness = harness(app_autosaving_to(&recovery));
+    harness.get_by_label("Discard").click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Recover unsaved changes").is_none());
+    assert_eq!(harness.state().doc.nodes.len(), 0, "the blank model stays");
+    let documents = std::fs::read_dir(&recovery)
+        .expect("recovery directory")
+        .filter(|entry| {
+            entry
+                .as_ref()
+                .is_ok_and(|entry| entry.path().to_string_lossy().ends_with(".trustmap.ron"))
+        })
+        .count();
+    assert_eq!(documents, 0);
+
+    // A new window has nothing to offer.
+    let again = self::harness(app_autosaving_to(&recovery));
+    assert!(again.query_by_label("Recover unsaved changes").is_none());
+}
+
+#[test]
+fn corrupt_recovery_file_is_explained_not_opened() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let broken = dir.path().join("window-1-2-3.trustmap.ron");
+    std::fs::write(&broken, "(format: 1, name: \"half").expect("fixture writes");
+
+    let mut harness = harness(app_autosaving_to(dir.path()));
+    harness.get_by_label_contains("This recovery file cannot be read");
+    assert!(
+        harness
+            .get_by_label("Recover")
+            .accesskit_node()
+            .is_disabled(),
+        "a broken file cannot be recovered"
+    );
+    harness.get_by_label("Discard").click();
+    harness.run_steps(2);
+    assert!(!broken.exists());
+}
+
+#[test]
+fn discarding_changes_removes_the_recovery_file() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let other = dir.path().join("other.trustmap.ron");
+    load::save_file(&Document::new("Other"), &other).expect("fixture saves");
+    let dialogs = ScriptedDialogs::answering(vec![DialogAnswer::Picked(other)]);
+    let mut app = app_with(dialogs);
+    app.autosave = super::autosave::Autosave::start(&dir.path().join("recovery"));
+    let mut harness = quick_clock_harness(app);
+    harness.get_by_label("Service").click();
+    harness.run_steps(22);
+    let file = harness.state().autosave.file().expect("on").to_owned();
+    assert!(file.exists());
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    harness.run_steps(2);
+    harness.get_by_label("Discard changes").click();
+    harness.run_steps(2);
+    assert!(!file.exists(), "the discarded changes are not kept");
+    assert_eq!(harness.state().doc.name, "Other");
+}
+
+/// Returns a harness that runs the window as eframe does, the close button included.
+fn closable_harness(app: TrustmapApp) -> Harness<'static, TrustmapApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_theme(egui::Theme::Light)
+        .with_context_setup(super::text::setup_context)
+        .allow_missing_glyphs()
+        .build_ui_state(
+            |ui, app: &mut TrustmapApp| {
+                app.handle_close_request(&ui.ctx().clone());
+                app.show(ui);
+            },
+            app,
+        );
+    harness.run_steps(3);
+    harness
+}
+
+/// Clicks the window's close button.
+fn click_close_button(harness: &mut Harness<'_, TrustmapApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.step();
+}
+
+/// Returns whether the last frame sent a command to the window.
+fn sent(harness: &Harness<'_, TrustmapApp>, command: &egui::ViewportCommand) -> bool {
+    harness
+        .output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .is_some_and(|viewport| viewport.commands.contains(command))
+}
+
+#[test]
+fn closing_without_changes_just_closes() {
+    let mut harness = closable_harness(app_with(ScriptedDialogs::default()));
+    click_close_button(&mut harness);
+    assert!(!sent(&harness, &egui::ViewportCommand::CancelClose));
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+}
+
+#[test]
+fn closing_with_changes_asks_and_cancel_keeps_the_window() {
+    let mut harness = closable_harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+
+    click_close_button(&mut harness);
+    assert!(sent(&harness, &egui::ViewportCommand::CancelClose));
+    harness.run_steps(2);
+    harness.get_by_label("Unsaved changes");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(3);
+
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+    assert!(!sent(&harness, &egui::ViewportCommand::Close));
+    assert_eq!(harness.state().doc.nodes.len(), 1, "nothing is lost");
+    assert!(harness.state().history.is_modified());
+}
+
+#[test]
+fn closing_with_changes_and_discarding_closes_and_drops_the_recovery() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut app = app_with(ScriptedDialogs::default());
+    app.autosave = super::autosave::Autosave::start(dir.path());
+    let mut harness = closable_harness(app);
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+    let recovery = harness.state().autosave.file().expect("on").to_owned();
+    let doc = harness.state().doc.clone();
+    let generation = harness.state().generation();
+    harness
+        .state_mut()
+        .autosave
+        .write(0.0, generation, &doc, None);
+    assert!(recovery.exists());
+
+    click_close_button(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label("Discard changes").click();
+    harness.run_steps(2);
+
+    assert!(sent(&harness, &egui::ViewportCommand::Close));
+    assert!(
+        !recovery.exists(),
+        "discarded changes are not offered again"
+    );
+}
+
+#[test]
+fn closing_with_changes_and_saving_saves_then_closes() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("closing.trustmap.ron");
+    let dialogs = ScriptedDialogs::answering(vec![DialogAnswer::Picked(path.clone())]);
+    let mut harness = closable_harness(app_with(dialogs));
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+
+    click_close_button(&mut harness);
+    harness.run_steps(2);
+    harness.get_by_label("Save").click();
+    harness.run_steps(2);
+
+    assert!(sent(&harness, &egui::ViewportCommand::Close));
+    assert_eq!(
+        load::load_file(&path).expect("saved before closing"),
+        harness.state().doc
+    );
+    assert!(!harness.state().history.is_modified());
+}
+
+/// Sends a press, moves and a release of one pointer button.
+fn button_drag(
+    harness: &mut Harness<'_, TrustmapApp>,
+    button: egui::PointerButton,
+    from: Pos2,
+    to: Pos2,
+) {
+    harness.hover_at(from);
+    harness.step();
+    harness.event(egui::Event::PointerButton {
+        pos: from,
+        button,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    harness.step();
+    for step in 1..=6 {
+        let t = step as f32 / 6.0;
+        harness.hover_at(from + (to - from) * t);
+        harness.step();
+    }
+    harness.event(egui::Event::PointerButton {
+        pos: to,
+        button,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    harness.run_steps(3);
+}
+
+#[test]
+fn middle_drag_pans_even_over_a_node() {
+    // A middle-button drag of (120, -70) starting on the service moves the camera by that
+    // much: the service's world position stays and its screen rectangle follows.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+    let world_before = harness.state().doc.nodes[0].position;
+    let camera_before = harness.state().canvas.screen_from_world.translation;
+    let rect_before = node_rect(&harness, "Service 1");
+
+    let drag = Vec2::new(120.0, -70.0);
+    button_drag(
+        &mut harness,
+        egui::PointerButton::Middle,
+        rect_before.center(),
+        rect_before.center() + drag,
+    );
+
+    let camera_after = harness.state().canvas.screen_from_world.translation;
+    assert!(
+        (camera_after - camera_before - drag).length() < 0.5,
+        "the camera moved by {:?}",
+        camera_after - camera_before
+    );
+    assert_eq!(harness.state().doc.nodes[0].position, world_before);
+    let rect_after = node_rect(&harness, "Service 1");
+    assert!((rect_after.min - rect_before.min - drag).length() < 1.0);
+    assert_eq!(
+        harness.state().history.undo_len(),
+        1,
+        "panning edits nothing"
+    );
+}
+
+#[test]
+fn zoom_keeps_the_world_point_under_the_cursor() {
+    // Zooming by 1.5 at a cursor: the world point under the cursor is the same before and
+    // after, and the scale grows by 1.5.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+    let canvas = harness.state().canvas.screen_rect;
+    let cursor = canvas.center() + Vec2::new(-130.0, 60.0);
+    let camera = harness.state().canvas.screen_from_world;
+    let world_under_cursor = camera.inverse() * cursor;
+
+    harness.hover_at(cursor);
+    harness.step();
+    harness.event(egui::Event::Zoom(1.5));
+    harness.run_steps(2);
+
+    let after = harness.state().canvas.screen_from_world;
+    assert!((after.scaling - camera.scaling * 1.5).abs() < 1e-3);
+    let world_after = after.inverse() * cursor;
+    assert!(
+        (world_after - world_under_cursor).length() < 0.01,
+        "{world_under_cursor:?} moved to {world_after:?}"
+    );
+}
+
+#[test]
+fn chinese_label_resolves_through_the_bundled_font() {
+    // The harness has egui's bundled fonts and no system font provider, so only the
+    // bundled CJK font can give these glyphs.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+    let mut node = harness.state().doc.nodes[0].clone();
+    node.label = "支付服务".to_owned();
+    harness
+        .state_mut()
+        .apply(trustmap_model::edit::Edit::ReplaceNode {
+            id: node.id.clone(),
+            node,
+        });
+    harness.run_steps(3);
+
+    harness.get_by_role_and_label(Role::Button, "支付服务");
+    let font = egui::FontId::proportional(14.0);
+    assert!(
+        harness
+            .ctx
+            .fonts_mut(|fonts| fonts.has_glyphs(&font, "支付服务"))
+    );
+}
+
+#[test]
+fn second_export_waits_for_the_first() {
+    // Two exports started in one frame: the second is rejected with a message, the first
+    // still writes its file.
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let first = dir.path().join("first.png");
+    let second = dir.path().join("second.png");
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+
+    let png = super::export::ExportFormat::Png;
+    assert!(harness.state_mut().export_to(png, &first));
+    assert!(!harness.state_mut().export_to(png, &second));
+    let error = harness.state().file_ui.error.clone().expect("a message");
+    assert!(error.contains("still being exported"), "{error}");
+    harness.run_steps(2);
+    harness.get_by_label("OK").click();
+    wait_for_export(&mut harness);
+
+    assert!(first.is_file());
+    assert!(!second.exists());
 }

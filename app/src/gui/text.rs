@@ -11,10 +11,18 @@
 //! order; only what is painted is reordered.
 //!
 //! Scripts that egui's bundled fonts lack (CJK, Hebrew, Arabic, Devanagari...) come from
-//! the fonts installed on the system, found on demand by eframe's system font provider. A
-//! character that no font has is drawn as a box, never dropped.
+//! the fonts installed on the system, found on demand by eframe's system font provider.
+//! Chinese and Japanese also have a bundled last resort, Droid Sans Fallback, asked only
+//! after the system's fonts, so those labels show on a system without a CJK font. The font
+//! has no Hangul, so Korean still needs a system font. A character that no font has is
+//! drawn as a box, never dropped.
 
 use std::borrow::Cow;
+use std::sync::{Arc, LazyLock};
+
+use egui::epaint::text::{FallbackRequest, FontProvider};
+use egui::{FontData, FontInsert};
+use skrifa::MetadataProvider as _;
 
 use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
 
@@ -76,14 +84,57 @@ fn is_right_to_left(character: char) -> bool {
 }
 
 /// Sets up the look of a new context: the light theme, on which the dark strokes of the
-/// kind icons show, and characters no font has drawn as a visible box.
+/// kind icons show, the bundled CJK font as the last fallback, and characters no font has
+/// drawn as a visible box.
 ///
-/// eframe's `system_fonts` feature already installs the provider that loads system fonts
-/// for scripts the bundled fonts lack. This makes the missing-glyph choice explicit, so a
-/// label never loses a character silently.
+/// eframe's `system_fonts` feature installs the provider that loads system fonts for
+/// scripts the bundled fonts lack before the window is created, so the bundled CJK font,
+/// added here, is asked only after it. A character that no font has is drawn as a box
+/// (the tofu policy), so it never vanishes from a label.
 pub fn setup_context(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
+    ctx.add_font_provider(Arc::new(BundledCjkFont));
     ctx.set_missing_glyph_policy(egui::MissingGlyphPolicy::Tofu);
+}
+
+/// Droid Sans Fallback: Han characters and kana in one font, under the Apache License 2.0.
+/// Its licence is in `assets/fonts`.
+static CJK_FONT_BYTES: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
+
+/// The name of the bundled CJK font among egui's fonts.
+pub const CJK_FONT_NAME: &str = "Droid Sans Fallback (bundled)";
+
+/// The bundled CJK font, parsed once to look its characters up.
+static CJK_FONT: LazyLock<Option<skrifa::FontRef<'static>>> = LazyLock::new(|| {
+    skrifa::FontRef::new(CJK_FONT_BYTES)
+        .inspect_err(|err| log::warn!("the bundled CJK font does not parse: {err}"))
+        .ok()
+});
+
+/// Offers the bundled CJK font for a character that every other font lacks, when it has
+/// the character.
+struct BundledCjkFont;
+
+impl FontProvider for BundledCjkFont {
+    fn font_for(&self, request: &FallbackRequest<'_>) -> Option<FontInsert> {
+        let character = request.cluster.chars().next()?;
+        if !bundled_cjk_font_has(character) {
+            return None;
+        }
+        Some(FontInsert::new(
+            CJK_FONT_NAME,
+            FontData::from_static(CJK_FONT_BYTES),
+            Vec::new(),
+        ))
+    }
+}
+
+/// Returns whether the bundled CJK font has a glyph for a character.
+pub fn bundled_cjk_font_has(character: char) -> bool {
+    CJK_FONT
+        .as_ref()
+        .and_then(|font| font.charmap().map(character))
+        .is_some_and(|glyph| glyph.to_u32() != 0)
 }
 
 #[cfg(test)]
@@ -146,10 +197,9 @@ mod tests {
         };
         let ctx = egui::Context::default();
         let mut fonts = egui::FontDefinitions::default();
-        fonts.font_data.insert(
-            "hebrew".into(),
-            std::sync::Arc::new(egui::FontData::from_owned(bytes)),
-        );
+        fonts
+            .font_data
+            .insert("hebrew".into(), Arc::new(FontData::from_owned(bytes)));
         if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
             family.push("hebrew".into());
         }
@@ -179,6 +229,57 @@ mod tests {
         };
         assert!(x_of('ש') > x_of(' '), "the first word is at the right");
         assert!(x_of('ע') < x_of(' '), "the second word is at the left");
+    }
+
+    #[test]
+    fn bundled_font_covers_han_and_kana() {
+        // Han (simplified and traditional), hiragana and katakana are in Droid Sans
+        // Fallback. Hangul syllables are not: Korean labels need a system font. A
+        // private-use character of plane 16 is in no font.
+        for character in ['支', '付', '服', '务', '與', 'の', 'カ', 'ー'] {
+            assert!(bundled_cjk_font_has(character), "{character}");
+        }
+        assert!(!bundled_cjk_font_has('\u{10FFFD}'));
+    }
+
+    #[test]
+    fn cjk_resolves_in_a_context_without_system_fonts() {
+        // A context set up as the window's, with egui's bundled fonts and no system font
+        // provider: every CJK character resolves through the bundled font, which egui has
+        // installed as a fallback, and a character no font has still takes room as a box.
+        let ctx = egui::Context::default();
+        setup_context(&ctx);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+        output.textures_delta.clear();
+
+        let font = egui::FontId::proportional(14.0);
+        ctx.fonts_mut(|fonts| {
+            assert!(fonts.has_glyphs(&font, "支付服务 カード 與"));
+            assert!(!fonts.has_glyph(&font, '\u{10FFFD}'));
+        });
+        let discovered: Vec<String> = ctx.fonts_mut(|fonts| {
+            fonts
+                .discovered_fonts()
+                .iter()
+                .map(|insert| insert.name.clone())
+                .collect()
+        });
+        assert_eq!(discovered, [CJK_FONT_NAME]);
+
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let galley = ui.painter().layout_no_wrap(
+                "a\u{10FFFD}b".to_owned(),
+                font.clone(),
+                egui::Color32::BLACK,
+            );
+            let glyphs = &galley.rows[0].glyphs;
+            assert_eq!(glyphs.len(), 3, "the missing character is not dropped");
+            let tofu = &glyphs[1];
+            assert_eq!(tofu.chr, '\u{10FFFD}');
+            assert!(tofu.advance_width > 1.0, "the box takes room");
+            assert!(tofu.uv_rect.size.x > 0.0, "the box is drawn");
+        });
+        output.textures_delta.clear();
     }
 
     #[test]

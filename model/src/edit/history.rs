@@ -117,6 +117,12 @@ impl History {
         self.saved = Some(self.current);
     }
 
+    /// Records that the document as it is now differs from every saved state, as a
+    /// document recovered after a crash does. Only a save makes it unmodified again.
+    pub fn mark_unsaved(&mut self) {
+        self.saved = None;
+    }
+
     /// Returns whether the document differs from its last saved state (undoing back to
     /// the saved state makes it unmodified again).
     pub fn is_modified(&self) -> bool {
