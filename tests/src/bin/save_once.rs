@@ -26,14 +26,20 @@ fn main() -> ExitCode {
     };
 
     let mut stdout = std::io::stdout().lock();
-    if writeln!(stdout, "ready").and_then(|()| stdout.flush()).is_err() {
+    if writeln!(stdout, "ready")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         return ExitCode::from(2);
     }
     if let Err(error) = replace_file(target, &contents) {
         eprintln!("{error}");
         return ExitCode::FAILURE;
     }
-    if writeln!(stdout, "done").and_then(|()| stdout.flush()).is_err() {
+    if writeln!(stdout, "done")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
