@@ -49,6 +49,11 @@ pub fn load_str(text: &str, file: &str) -> Result<Document, LoadError> {
     if text.len() > MAX_FILE_BYTES {
         return Err(too_large(file, text.len() as u64));
     }
+    if text.trim().is_empty() {
+        let message = "the file is empty; a model file holds at least (format: 1, name: \"...\")";
+        let start = Position { line: 1, column: 1 };
+        return Err(LoadError::new(file, LoadErrorKind::Syntax, message).at(start));
+    }
     let lines = LineIndex::new(text);
     if let Some(offset) = locate::find_excess_nesting(text, MAX_NESTING) {
         let message = format!("brackets nest deeper than {MAX_NESTING} levels");
