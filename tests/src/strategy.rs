@@ -1,12 +1,12 @@
 //! Proptest strategies that generate whole valid documents.
 //!
-//! [`document`] covers every node kind, zone sort, edge kind and attribute value, zones
-//! nested in any order, grants on nodes, zones and globs, Cedar checks that name the
-//! generated policy stores, verdicts on real checklist items, and text with Unicode,
-//! right-to-left scripts, emoji, quotes, backslashes, markup, tabs and newlines. Edges are
-//! drawn between random nodes and then moved to the next node whose kind the edge kind
-//! accepts, so every edge kind appears without breaking the endpoint rules. Self-loops,
-//! isolated nodes and identities without edges occur on their own.
+//! [`document`] covers every node kind, zone sort, edge kind and attribute value. Zones
+//! nest in any order, grants name nodes, zones and globs, Cedar checks name the generated
+//! policy stores and verdicts name real checklist items. Texts mix Unicode, right-to-left
+//! scripts, emoji, quotes, backslashes, markup, tabs and newlines. Edges are drawn between
+//! random nodes and then moved to the next node whose kind the edge kind accepts, so every
+//! edge kind appears without breaking the endpoint rules. Self-loops, isolated nodes and
+//! identities without edges occur on their own.
 //!
 //! Every generated document passes [`validate`](trustmap_model::load::validate).
 
@@ -19,7 +19,7 @@ use trustmap_model::document::*;
 use trustmap_model::load::validate::endpoint_error;
 use trustmap_model::review::RULES;
 
-/// Hand-picked texts that have broken text handling elsewhere: markup, quotes, RON syntax,
+/// Hand-picked texts that stress escaping and text handling: markup, quotes, RON syntax,
 /// right-to-left and bidirectional controls, emoji sequences, combining marks and tabs.
 const AWKWARD_TEXTS: &[&str] = &[
     "",
@@ -243,7 +243,7 @@ pub fn node_kind() -> impl Strategy<Value = NodeKind> {
     ]
 }
 
-/// The random parts of one node; its id and parent are settled when the document is built.
+/// The random parts of one node. Its id and parent are settled when the document is built.
 #[derive(Clone, Debug)]
 struct NodeSpec {
     id_suffix: String,
@@ -309,7 +309,8 @@ fn cidr() -> impl Strategy<Value = String> {
     ]
 }
 
-/// The parts of a flow; Cedar checks name a store by index, settled once the stores exist.
+/// The parts of a flow. Its Cedar checks name a store by index, settled once the stores
+/// exist.
 #[derive(Clone, Debug)]
 struct FlowSpec {
     flow: Flow,
@@ -620,7 +621,7 @@ fn build(
 }
 
 /// Builds the nodes. A node's parent is a zone that comes before it in generation order, so
-/// zones never form a cycle; the later shuffle hides that order.
+/// zones never form a cycle. The later shuffle hides that order.
 fn build_nodes(specs: Vec<NodeSpec>) -> Vec<Node> {
     let mut nodes: Vec<Node> = Vec::with_capacity(specs.len());
     let mut zones: Vec<usize> = Vec::new();
@@ -726,7 +727,7 @@ fn grant_target(kind: &EdgeKind, target: GrantTarget, id: &str) -> String {
     }
 }
 
-/// Settles a flow's Cedar checks against the generated stores; without stores a flow uses
+/// Settles a flow's Cedar checks against the generated stores. Without stores a flow uses
 /// the non-Cedar choices only.
 fn edge_kind(spec: &EdgeKindSpec, stores: &[PolicyStore]) -> EdgeKind {
     let spec = match spec {

@@ -76,18 +76,17 @@ fn temporaries(dir: &Path) -> Vec<String> {
     temporaries
 }
 
-/// Returns which of the two texts `path` holds, failing when it holds neither.
+/// Returns which of the two texts `path` contains, failing when it contains neither.
 fn version_of(path: &Path, texts: &[Vec<u8>; 2], round: usize) -> usize {
-    let bytes = std::fs::read(path).unwrap_or_else(|error| {
-        panic!("round {round}: cannot read {}: {error}", path.display())
-    });
+    let bytes = std::fs::read(path)
+        .unwrap_or_else(|error| panic!("round {round}: cannot read {}: {error}", path.display()));
     match texts.iter().position(|text| *text == bytes) {
         Some(version) => version,
         None => {
             // Describe the torn file: its size and whether it still loads.
             let loaded = load_file(path).map(|_| "loads").unwrap_or("does not load");
             panic!(
-                "round {round}: {} holds neither model ({} bytes, {loaded})",
+                "round {round}: {} contains neither model ({} bytes, {loaded})",
                 path.display(),
                 bytes.len()
             )
@@ -171,7 +170,7 @@ fn kill_during_save_never_tears_file() {
 
     let mut tally = Tally::default();
     let mut current = 0;
-    let mut most_temporaries = 0;
+    let mut max_temporaries = 0;
     for round in 0..rounds {
         let next = 1 - current;
         let backup_before = backup.exists().then(|| version_of(&backup, &texts, round));
@@ -183,13 +182,15 @@ fn kill_during_save_never_tears_file() {
         let _ = child.kill();
         child.wait().expect("reap save_once");
         let mut rest = String::new();
-        reader.read_to_string(&mut rest).expect("read the child's output");
+        reader
+            .read_to_string(&mut rest)
+            .expect("read the child's output");
         let finished = rest == "done\n";
 
         let now = version_of(&target, &texts, round);
         let backup_now = backup.exists().then(|| version_of(&backup, &texts, round));
         let left = temporaries(dir.path());
-        most_temporaries = most_temporaries.max(left.len());
+        max_temporaries = max_temporaries.max(left.len());
 
         if finished {
             assert_eq!(now, next, "round {round}: finished but not replaced");
@@ -205,7 +206,7 @@ fn kill_during_save_never_tears_file() {
 
     println!(
         "kill test: {} kills before the save wrote anything, {} during the save, {} after it \
-         finished; at most {most_temporaries} temporary files left at once",
+         finished; at most {max_temporaries} temporary files left at once",
         tally.before, tally.during, tally.after
     );
     // How many land halfway depends on the machine's load, so only none at all fails.

@@ -1,8 +1,8 @@
 //! Saving model files so that no crash or failure loses work.
 //!
 //! A save writes the new text to a temporary file beside the target, syncs it, renames it
-//! over the target and syncs the directory, so the target always holds either the old text
-//! or the new text in full. The previous version stays beside the file as a backup,
+//! over the target and syncs the directory, so the target always contains either the old
+//! text or the new text in full. The previous version stays beside the file as a backup,
 //! `NAME.bak` (`model.trustmap.ron.bak` for `model.trustmap.ron`). Temporary files are
 //! named `.NAME.XXXXXX.tmp` with six random characters; a save killed halfway can leave
 //! one behind, and the next successful save of the same file removes it.
@@ -30,7 +30,7 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Saves a document atomically and keeps the previous version as a backup.
 ///
 /// The file is written as [`to_ron`] formats it, by [`replace_file`]: after a crash at any
-/// moment `path` holds either the old model or the new one in full, never a mix, and the
+/// moment `path` contains either the old model or the new one in full, never a mix, and the
 /// previous version is kept as `path` + [`BACKUP_SUFFIX`] (`model.trustmap.ron.bak`). A
 /// save that fails leaves both the file and its backup as they were.
 pub fn save_file(doc: &Document, path: &Path) -> Result<(), SaveError> {
@@ -48,12 +48,12 @@ pub fn backup_path(path: &Path) -> PathBuf {
 /// Replaces the contents of the file at `path` atomically, keeping the previous version as
 /// its backup ([`backup_path`]).
 ///
-/// The steps are: write `contents` to a temporary file in the same directory and sync it;
-/// hard-link the current file to a second temporary name (or copy it where the file system
-/// has no hard links); rename the new file over `path`; rename the old one over the backup;
-/// sync the directory where the platform allows it. When `path` already holds exactly
-/// `contents`, nothing is written, so saving twice does not replace the backup with a copy
-/// of the file.
+/// The steps are these. The new contents go to a temporary file in the same directory,
+/// which is synced. The current file gets a second, temporary name by a hard link, or by a
+/// copy where the file system has no hard links. The new file is renamed over `path`, the
+/// old one over the backup, and the directory is synced where the platform allows it.
+/// When `path` already contains exactly `contents`, nothing is written, so saving twice
+/// does not replace the backup with a copy of the file.
 ///
 /// A symbolic link at `path` is followed, and the file it points to is replaced. The new
 /// file takes the permissions of the file it replaces. Its owner is the saving user, and
@@ -80,10 +80,10 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
     }
 
     if let Some(metadata) = &existing
-        && holds_exactly(&target, metadata, contents)
+        && contains_exactly(&target, metadata, contents)
     {
         log::debug!(
-            "{} already holds this model; not saved again",
+            "{} already contains this model; not saved again",
             target.display()
         );
         return Ok(());
@@ -148,9 +148,9 @@ fn regular_file_metadata(path: &Path) -> Result<Option<Metadata>, SaveError> {
     }
 }
 
-/// Returns whether the file already holds exactly `contents`. A file that cannot be read
+/// Returns whether the file already contains exactly `contents`. A file that cannot be read
 /// counts as different, so the save goes ahead and reports the real problem.
-fn holds_exactly(path: &Path, metadata: &Metadata, contents: &[u8]) -> bool {
+fn contains_exactly(path: &Path, metadata: &Metadata, contents: &[u8]) -> bool {
     if metadata.len() != contents.len() as u64 {
         return false;
     }

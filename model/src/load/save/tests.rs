@@ -22,7 +22,7 @@ fn model(name: &str) -> Document {
 }
 
 /// A directory with `model.trustmap.ron` saved twice, first as "first" then as "second",
-/// so the file holds "second" and its backup "first".
+/// so the file contains "second" and its backup "first".
 fn saved_twice() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("model.trustmap.ron");
