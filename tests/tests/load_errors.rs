@@ -13,7 +13,7 @@ const HEADER: &str = "#![enable(implicit_some, unwrap_variant_newtypes)]\n";
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures/hostile")
+        .join("hostile")
         .join(name)
 }
 

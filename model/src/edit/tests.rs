@@ -443,7 +443,14 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
         }
     };
     let fresh = format!("n{counter}");
-    match op % 12 {
+    let store_id = |k: usize| {
+        if doc.policy_stores.is_empty() {
+            "none".to_owned()
+        } else {
+            doc.policy_stores[k % doc.policy_stores.len()].id.clone()
+        }
+    };
+    match op % 16 {
         0 => {
             let kind = if a.is_multiple_of(3) {
                 NodeKind::Zone(Zone {
@@ -536,6 +543,31 @@ fn pick_edit(doc: &Document, op: u8, a: usize, b: usize, c: i16, counter: usize)
                 name: format!("name {c}"),
             },
         ]),
+        12 => Edit::SetPositions {
+            positions: vec![
+                (node_id(a), Point::new(f32::from(c), -f32::from(c) / 7.0)),
+                (node_id(b), Point::new(0.5, f32::from(c) * 0.25)),
+            ],
+        },
+        13 => {
+            let id = store_id(a);
+            let mut store = doc.policy_store(&id).cloned().unwrap_or_default();
+            store.id = id.clone();
+            store.policies = format!("permit(principal, action, resource); // {c}");
+            store.schema = b.is_multiple_of(2).then(|| "entity Service;".to_owned());
+            Edit::ReplacePolicyStore { id, store }
+        }
+        14 => Edit::RenamePolicyStore {
+            from: store_id(a),
+            to: if b.is_multiple_of(5) {
+                store_id(b)
+            } else {
+                fresh
+            },
+        },
+        15 => Edit::SetDescription {
+            description: format!("description {c}\nwith a second line"),
+        },
         _ if a.is_multiple_of(2) => Edit::RemovePolicyStore { id: "main".into() },
         _ => Edit::AddPolicyStore {
             store: PolicyStore {
@@ -559,21 +591,25 @@ proptest! {
         let mut doc = original.clone();
         let mut history = History::new(1000);
 
+        let mut applied = 0;
         for (counter, &(op, a, b, c)) in steps.iter().enumerate() {
             let edit = pick_edit(&doc, op, a, b, c, counter);
             let before = doc.clone();
             if history.apply(edit.clone(), &mut doc).is_err() {
                 prop_assert_eq!(&doc, &before, "a failed edit changed the document: {:?}", edit);
             } else {
+                applied += 1;
                 // Edits keep a valid document valid.
                 prop_assert_eq!(validate::validate(&doc), Vec::new(), "after {:?}", edit);
             }
         }
 
+        // As many undos as edits that applied restore the original exactly.
         let edited = doc.clone();
-        while history.can_undo() {
+        for _ in 0..applied {
             prop_assert_eq!(history.undo(&mut doc), Ok(true));
         }
+        prop_assert!(!history.can_undo());
         prop_assert_eq!(&doc, &original);
         prop_assert!(!history.is_modified());
 

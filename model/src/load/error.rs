@@ -130,15 +130,45 @@ impl fmt::Display for LoadError {
 
 impl std::error::Error for LoadError {}
 
-/// An error saving a model file.
+/// An error saving a model file. A save that fails leaves the file and its backup as they
+/// were.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
-    /// The file or its temporary sibling could not be written, synced or renamed.
-    #[error("failed to save {}: {source}", path.display())]
+    /// Creating, writing, syncing or renaming a file failed.
+    #[error("failed to save {}: {step}: {source}", path.display())]
     Io {
         /// The file being saved.
         path: PathBuf,
+        /// The step that failed, as a clause such as `could not sync its directory`.
+        step: String,
         /// The underlying error.
         source: std::io::Error,
+    },
+    /// The path names a directory.
+    #[error("failed to save {}: it is a directory; choose a file name", path.display())]
+    IsDirectory {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// The path names a device, socket, pipe or other file that is not a regular file, or
+    /// has no file name.
+    #[error("failed to save {}: it is not a regular file; choose another file name", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The backup's path is taken by a directory or another non-regular file, so the
+    /// previous version could not be kept.
+    #[error(
+        "failed to save {}: its backup path {} is not a regular file; move that away and \
+         save again",
+        path.display(),
+        backup.display()
+    )]
+    BackupNotAFile {
+        /// The file being saved.
+        path: PathBuf,
+        /// The backup's path.
+        backup: PathBuf,
     },
 }

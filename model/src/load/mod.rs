@@ -6,7 +6,8 @@
 //! column, the field and the offending value in one sentence; see [`LoadError`].
 //!
 //! Saving writes pretty RON with fields in declaration order and 4-space indentation, so
-//! two saves of the same document are byte-identical, and replaces the file atomically.
+//! two saves of the same document are byte-identical. It replaces the file atomically and
+//! keeps the previous version as `NAME.bak`; see [`save_file`].
 //! Files begin with `#![enable(implicit_some, unwrap_variant_newtypes)]`, which lets an
 //! optional value be written without `Some(..)` and a kind as `Zone(sort: Vpc)`.
 
@@ -14,15 +15,17 @@ mod error;
 pub mod locate;
 mod migrate;
 mod ron_error;
+mod save;
 pub mod validate;
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 
 use ron::extensions::Extensions;
 use ron::ser::PrettyConfig;
 
 pub use error::{LoadError, LoadErrorKind, Position, SaveError};
+pub use save::{BACKUP_SUFFIX, backup_path, replace_file, save_file};
 pub use validate::{Issue, validate};
 
 use crate::document::{Document, FORMAT_VERSION};
@@ -45,6 +48,11 @@ pub fn load_str(text: &str, file: &str) -> Result<Document, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_FILE_BYTES {
         return Err(too_large(file, text.len() as u64));
+    }
+    if text.trim().is_empty() {
+        let message = "the file is empty; a model file holds at least (format: 1, name: \"...\")";
+        let start = Position { line: 1, column: 1 };
+        return Err(LoadError::new(file, LoadErrorKind::Syntax, message).at(start));
     }
     let lines = LineIndex::new(text);
     if let Some(offset) = locate::find_excess_nesting(text, MAX_NESTING) {
@@ -128,43 +136,6 @@ pub fn to_ron(doc: &Document) -> String {
         ron::ser::to_string_pretty(doc, config).expect("every document serializes to RON");
     text.push('\n');
     text
-}
-
-/// Saves a document atomically: writes a temporary file beside the target, syncs it,
-/// renames it over the target and syncs the directory. A crash leaves either the old file
-/// or the new one, never a mix.
-pub fn save_file(doc: &Document, path: &Path) -> Result<(), SaveError> {
-    let text = to_ron(doc);
-    let io_error = |source: std::io::Error| SaveError::Io {
-        path: path.to_owned(),
-        source,
-    };
-
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".trustmap-save-")
-        .suffix(".tmp")
-        .tempfile_in(directory)
-        .map_err(io_error)?;
-    temp.write_all(text.as_bytes()).map_err(io_error)?;
-    temp.as_file().sync_all().map_err(io_error)?;
-    temp.persist(path).map_err(|error| io_error(error.error))?;
-    sync_directory(directory).map_err(io_error)?;
-
-    log::info!("saved {}", path.display());
-    Ok(())
-}
-
-/// Syncs a directory so that a rename in it survives a crash. Windows cannot open a
-/// directory as a file, and there the rename is already durable enough.
-fn sync_directory(directory: &Path) -> std::io::Result<()> {
-    if cfg!(unix) {
-        std::fs::File::open(directory)?.sync_all()?;
-    }
-    Ok(())
 }
 
 /// Returns the version in the text's `format` field, read without parsing the rest. A

@@ -17,7 +17,17 @@ pub fn convert(file: &str, text: &str, lines: &LineIndex<'_>, error: &SpannedErr
     let token = locate::token_at(text, lines.offset(start)).map(|token| with_sign(text, token));
     let offset = token.map_or(lines.offset(start), |(offset, _)| offset);
     let start = lines.position(offset);
-    let found = token.map(|(_, found)| found);
+    // A token is a word, number or string. Where a struct is expected but a `{` or `[`
+    // stands, as in a JSON file, that character is what was found.
+    let found = token.map(|(_, found)| found).or_else(|| {
+        let punctuation = matches!(
+            error.code,
+            Error::ExpectedStructLike | Error::ExpectedNamedStructLike(_)
+        )
+        .then(|| text.get(offset..offset + 1))
+        .flatten();
+        punctuation.filter(|c| c.chars().all(|c| c.is_ascii_punctuation()))
+    });
     let path = locate::path_at(text, offset);
     let place = if path.0.is_empty() {
         String::new()
@@ -190,7 +200,8 @@ fn describe(code: &Error) -> (LoadErrorKind, String) {
         Error::ExpectedBoolean => wrong_type("true or false"),
         Error::ExpectedInteger => wrong_type("an integer"),
         Error::ExpectedFloat => wrong_type("a number"),
-        Error::ExpectedString | Error::ExpectedStringEnd => wrong_type("a string"),
+        Error::ExpectedString => wrong_type("a string"),
+        Error::ExpectedStringEnd => syntax("a string has no closing quote"),
         Error::ExpectedChar => wrong_type("a character"),
         Error::ExpectedOption => wrong_type("an optional value (Some(..) or None)"),
         Error::ExpectedArray => wrong_type("a list in [ ]"),
