@@ -1,0 +1,820 @@
+//! The policies tab: the document's Cedar policy stores, an editor for each store's policy
+//! text and schema with the review's problems marked at their place, and a form that asks
+//! a store one request.
+//!
+//! Typing changes a draft, not the document. The draft becomes one `ReplacePolicyStore`
+//! edit when the editor loses the focus or after [`PAUSE_SECONDS`] without a keystroke, so
+//! a burst of typing is one undo step, and the review reruns on it. While no draft is
+//! pending, the editor shows the document's text, so undo and redo show there too.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use egui::text::{CCursor, CCursorRange, LayoutJob};
+use egui::{Color32, FontId, RichText, Stroke, TextFormat};
+use trustmap_model::document::PolicyStore;
+use trustmap_model::edit::Edit;
+use trustmap_model::graph::Graph;
+use trustmap_model::policy::facts::cedar_checks;
+use trustmap_model::policy::{
+    AuthorizationRequest, Outcome, PolicyCache, Problem, RequestChoices, Stage, evaluate_request,
+    request_choices,
+};
+
+use crate::gui::app::TrustmapApp;
+
+/// Seconds without a keystroke after which a draft becomes an edit.
+pub const PAUSE_SECONDS: f64 = 1.0;
+
+/// The text that a new store starts with.
+const NEW_STORE_TEXT: &str = "// Cedar policies of this store, each ending with `;`.\n";
+
+/// The text that a store's own schema starts with.
+const NEW_SCHEMA_TEXT: &str = "// The Cedar schema of this store, in Cedar's schema syntax.\n";
+
+/// Width of the list of stores, in points.
+const LIST_WIDTH: f32 = 200.0;
+
+/// Width of the request form, in points.
+const FORM_WIDTH: f32 = 380.0;
+
+/// One of the two texts of a store that the tab edits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The policies and templates.
+    Policies,
+    /// The store's own schema.
+    Schema,
+}
+
+impl Field {
+    /// Returns the id of the field's editor, under which egui keeps its cursor.
+    pub fn editor_id(self) -> egui::Id {
+        egui::Id::unique(("policies-editor", self))
+    }
+}
+
+/// The text of one field being edited, ahead of the document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Draft {
+    /// The store whose text this is.
+    pub store: String,
+    /// The text in the editor.
+    pub text: String,
+    /// The time (egui's input time, in seconds) of the last change not yet applied.
+    pub edited_at: Option<f64>,
+    /// Why the last attempt to apply the draft was rejected; the draft is kept until the
+    /// next change.
+    pub rejected: Option<String>,
+}
+
+impl Draft {
+    /// Returns whether the draft holds changes the document lacks.
+    pub fn is_pending(&self) -> bool {
+        self.edited_at.is_some() || self.rejected.is_some()
+    }
+
+    /// Shows the document's text unless the draft holds changes to the same store.
+    fn sync(&mut self, store: &str, committed: &str) {
+        if self.store != store || (!self.is_pending() && self.text != committed) {
+            self.store = store.to_owned();
+            self.text = committed.to_owned();
+            self.edited_at = None;
+            self.rejected = None;
+        }
+    }
+}
+
+/// The request form's fields and its last answer.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RequestForm {
+    /// The store the fields were filled for.
+    pub store: String,
+    /// The principal's uid.
+    pub principal: String,
+    /// The action's id.
+    pub action: String,
+    /// The resource's uid.
+    pub resource: String,
+    /// The context as JSON.
+    pub context: String,
+    /// The last answer, or why the request could not be evaluated, with the document
+    /// generation it was computed on.
+    pub answer: Option<(u64, Result<Outcome, String>)>,
+}
+
+/// The tab's own state.
+#[derive(Default)]
+pub struct PoliciesState {
+    /// The selected store's id.
+    pub selected: Option<String>,
+    /// The id being typed for a rename.
+    pub new_id: String,
+    /// The last refusal or failure of a store command, shown in the tab.
+    pub message: Option<String>,
+    /// The policy text being edited.
+    pub policies: Draft,
+    /// The schema text being edited.
+    pub schema: Draft,
+    /// The request form.
+    pub form: RequestForm,
+    /// Where a clicked problem puts the cursor: the field and the character index.
+    pub cursor: Option<(Field, usize)>,
+    choices: Option<(u64, String, Result<Arc<RequestChoices>, String>)>,
+    cache: PolicyCache,
+}
+
+impl std::fmt::Debug for PoliciesState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PoliciesState")
+            .field("selected", &self.selected)
+            .field("new_id", &self.new_id)
+            .field("message", &self.message)
+            .field("policies", &self.policies)
+            .field("schema", &self.schema)
+            .field("form", &self.form)
+            .field("cursor", &self.cursor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Draws the policies tab.
+pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
+    select_existing(app);
+    let list_width = LIST_WIDTH.min(ui.available_width() / 4.0);
+    ui.horizontal_top(|ui| {
+        ui.vertical(|ui| {
+            ui.set_width(list_width);
+            store_list(app, ui);
+        });
+        ui.separator();
+        let Some(id) = app.panels.policies.selected.clone() else {
+            ui.label("The model has no policy stores. Add one to write Cedar policies.");
+            return;
+        };
+        let editor_width = (ui.available_width() - FORM_WIDTH - 16.0).max(200.0);
+        ui.vertical(|ui| {
+            ui.set_width(editor_width);
+            store_details(app, ui, &id);
+        });
+        ui.separator();
+        ui.vertical(|ui| {
+            ui.set_width(ui.available_width().min(FORM_WIDTH));
+            request_form(app, ui, &id);
+        });
+    });
+    schedule_commit(app, ui);
+}
+
+/// Keeps the selection on a store that exists, the first one by default.
+fn select_existing(app: &mut TrustmapApp) {
+    let state = &mut app.panels.policies;
+    let exists = state
+        .selected
+        .as_ref()
+        .is_some_and(|id| app.doc.policy_store(id).is_some());
+    if !exists {
+        state.selected = app.doc.policy_stores.first().map(|store| store.id.clone());
+        if let Some(id) = &state.selected {
+            state.new_id.clone_from(id);
+        }
+    }
+}
+
+fn store_list(app: &mut TrustmapApp, ui: &mut egui::Ui) {
+    ui.label(RichText::new("Policy stores").strong());
+    let problems = &app.review.current().review.policy_problems;
+    let mut clicked = None;
+    for store in &app.doc.policy_stores {
+        let errors = problems
+            .iter()
+            .filter(|problem| problem.store == store.id && problem.is_error())
+            .count();
+        let title = match errors {
+            0 => store.id.clone(),
+            1 => format!("{} (1 error)", store.id),
+            count => format!("{} ({count} errors)", store.id),
+        };
+        let selected = app.panels.policies.selected.as_deref() == Some(store.id.as_str());
+        if ui.selectable_label(selected, title).clicked() && !selected {
+            clicked = Some(store.id.clone());
+        }
+    }
+    if let Some(id) = clicked {
+        select(app, id);
+    }
+
+    ui.add_space(4.0);
+    if ui.button("Add store").clicked() {
+        add_store(app);
+    }
+    if let Some(id) = app.panels.policies.selected.clone() {
+        ui.horizontal(|ui| {
+            let label = ui.label("New id");
+            ui.add(
+                egui::TextEdit::singleline(&mut app.panels.policies.new_id).desired_width(110.0),
+            )
+            .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Rename store").clicked() {
+                rename_store(app, &id);
+            }
+            if ui.button("Delete store").clicked() {
+                delete_store(app, &id);
+            }
+        });
+    }
+    if let Some(message) = &app.panels.policies.message {
+        ui.colored_label(ui.visuals().error_fg_color, message);
+    }
+}
+
+/// Selects a store, applying the drafts of the one selected before.
+fn select(app: &mut TrustmapApp, id: String) {
+    commit(app);
+    let state = &mut app.panels.policies;
+    state.new_id.clone_from(&id);
+    state.selected = Some(id);
+    state.message = None;
+    state.cursor = None;
+}
+
+fn add_store(app: &mut TrustmapApp) {
+    commit(app);
+    let id = (1..)
+        .map(|n| format!("policy-store-{n}"))
+        .find(|id| app.doc.policy_store(id).is_none())
+        .unwrap_or_default();
+    let edit = Edit::AddPolicyStore {
+        store: PolicyStore {
+            id: id.clone(),
+            policies: NEW_STORE_TEXT.to_owned(),
+            ..PolicyStore::default()
+        },
+        index: app.doc.policy_stores.len(),
+    };
+    if app.apply(edit) {
+        select(app, id);
+    } else {
+        app.panels.policies.message = app.edit_error.clone();
+    }
+}
+
+fn rename_store(app: &mut TrustmapApp, id: &str) {
+    commit(app);
+    let to = app.panels.policies.new_id.trim().to_owned();
+    if to == id {
+        return;
+    }
+    let edit = Edit::RenamePolicyStore {
+        from: id.to_owned(),
+        to: to.clone(),
+    };
+    if app.apply(edit) {
+        select(app, to);
+    } else {
+        app.panels.policies.message = app
+            .edit_error
+            .as_ref()
+            .map(|error| format!("Could not rename {id:?}: {error}"));
+    }
+}
+
+fn delete_store(app: &mut TrustmapApp, id: &str) {
+    let users = flows_naming(app, id);
+    if !users.is_empty() {
+        let list = users
+            .iter()
+            .map(|flow| format!("{flow:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        app.panels.policies.message = Some(format!(
+            "Policy store {id:?} is not deleted because flows name it: {list}. \
+             Point those flows at another store first."
+        ));
+        return;
+    }
+    // The drafts belong to the store that goes, so they are dropped rather than applied.
+    app.panels.policies.policies = Draft::default();
+    app.panels.policies.schema = Draft::default();
+    if app.apply(Edit::RemovePolicyStore { id: id.to_owned() }) {
+        app.panels.policies.selected = None;
+        app.panels.policies.message = None;
+    } else {
+        app.panels.policies.message = app.edit_error.clone();
+    }
+}
+
+/// Returns the ids of the flows whose Cedar checks name the store, in document order.
+fn flows_naming(app: &TrustmapApp, store: &str) -> Vec<String> {
+    let graph = Graph::new(&app.doc);
+    graph
+        .all_flows()
+        .into_iter()
+        .filter(|&(edge, _, _)| {
+            cedar_checks(&graph, edge)
+                .iter()
+                .any(|check| check.store == store)
+        })
+        .map(|(edge, _, _)| graph.edge(edge).id.clone())
+        .collect()
+}
+
+fn store_details(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
+    let Some(store) = app.doc.policy_store(id).cloned() else {
+        return;
+    };
+    let state = &mut app.panels.policies;
+    state.policies.sync(id, &store.policies);
+    if let Some(schema) = &store.schema {
+        state.schema.sync(id, schema);
+    }
+
+    let problems: Vec<Problem> = app
+        .review
+        .current()
+        .review
+        .policy_problems
+        .iter()
+        .filter(|problem| problem.store == id)
+        .cloned()
+        .collect();
+    let (schema_problems, policy_problems): (Vec<Problem>, Vec<Problem>) = problems
+        .into_iter()
+        .partition(|problem| problem.stage == Stage::Schema && store.schema.is_some());
+    // The review's places match the editor's text only once the draft is applied and the
+    // review has caught up with it.
+    let current = !app.review.is_pending();
+
+    ui.label(RichText::new(format!("Policies of {id}")).strong());
+    let current_policies = current && app.panels.policies.policies.text == store.policies;
+    editor(
+        app,
+        ui,
+        Field::Policies,
+        id,
+        &policy_problems,
+        current_policies,
+    );
+    problem_list(app, ui, Field::Policies, &policy_problems, current_policies);
+
+    links(app, ui, &store);
+
+    ui.add_space(6.0);
+    let mut own_schema = store.schema.is_some();
+    if ui
+        .checkbox(
+            &mut own_schema,
+            "Own schema (otherwise derived from the model)",
+        )
+        .changed()
+    {
+        set_own_schema(app, &store, own_schema);
+    }
+    if let Some(schema) = &store.schema {
+        let current_schema = current && app.panels.policies.schema.text == *schema;
+        editor(app, ui, Field::Schema, id, &schema_problems, current_schema);
+        problem_list(app, ui, Field::Schema, &schema_problems, current_schema);
+    } else if !schema_problems.is_empty() {
+        problem_list(app, ui, Field::Schema, &schema_problems, false);
+    }
+
+    mappings(ui, &store);
+}
+
+/// Draws a monospace editor for one field, with each problem's text highlighted.
+fn editor(
+    app: &mut TrustmapApp,
+    ui: &mut egui::Ui,
+    field: Field,
+    store: &str,
+    problems: &[Problem],
+    current: bool,
+) {
+    let editor_id = field.editor_id();
+    if let Some((wanted, char_index)) = app.panels.policies.cursor
+        && wanted == field
+    {
+        let mut state = egui::TextEdit::load_state(ui.ctx(), editor_id).unwrap_or_default();
+        let cursor = CCursor::new(char_index);
+        state.cursor.set_char_range(Some(CCursorRange::one(cursor)));
+        egui::TextEdit::store_state(ui.ctx(), editor_id, state);
+        ui.memory_mut(|memory| memory.request_focus(editor_id));
+        app.panels.policies.cursor = None;
+    }
+
+    let draft = match field {
+        Field::Policies => &mut app.panels.policies.policies,
+        Field::Schema => &mut app.panels.policies.schema,
+    };
+    let spans: Vec<Range<usize>> = if current {
+        problems
+            .iter()
+            .map(|problem| problem.span_in(&draft.text))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let error_color = ui.visuals().error_fg_color;
+    let text_color = ui.visuals().text_color();
+    let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
+        let mut job = highlighted(text.as_str(), &spans, text_color, error_color);
+        job.wrap.max_width = wrap_width;
+        ui.fonts_mut(|fonts| fonts.layout_job(job))
+    };
+
+    let name = match field {
+        Field::Policies => format!("Policy text of {store}"),
+        Field::Schema => format!("Schema text of {store}"),
+    };
+    let label = ui.label(&name);
+    let response = ui
+        .add(
+            egui::TextEdit::multiline(&mut draft.text)
+                .id(editor_id)
+                .code_editor()
+                .desired_rows(8)
+                .desired_width(f32::INFINITY)
+                .layouter(&mut layouter),
+        )
+        .labelled_by(label.id);
+    if response.changed() {
+        draft.edited_at = Some(ui.input(|input| input.time));
+        draft.rejected = None;
+    }
+    if response.lost_focus() {
+        commit(app);
+    }
+    if let Some(rejected) = &draft_of(app, field).rejected {
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("Not applied: {rejected}"),
+        );
+    }
+}
+
+fn draft_of(app: &TrustmapApp, field: Field) -> &Draft {
+    match field {
+        Field::Policies => &app.panels.policies.policies,
+        Field::Schema => &app.panels.policies.schema,
+    }
+}
+
+/// Lays out text in the monospace font with the byte ranges in `spans` underlined and
+/// shaded. Ranges may overlap and come in any order.
+pub fn highlighted(
+    text: &str,
+    spans: &[Range<usize>],
+    text_color: Color32,
+    error_color: Color32,
+) -> LayoutJob {
+    let plain = TextFormat {
+        font_id: FontId::monospace(13.0),
+        color: text_color,
+        ..TextFormat::default()
+    };
+    let marked = TextFormat {
+        background: error_color.gamma_multiply(0.18),
+        underline: Stroke::new(1.5, error_color),
+        ..plain.clone()
+    };
+
+    // Every span boundary that falls inside the text, on a character boundary.
+    let mut cuts: Vec<usize> = spans
+        .iter()
+        .flat_map(|span| [span.start, span.end])
+        .chain([0, text.len()])
+        .filter(|&at| at <= text.len() && text.is_char_boundary(at))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+
+    let mut job = LayoutJob::default();
+    for pair in cuts.windows(2) {
+        let (start, end) = (pair[0], pair[1]);
+        let inside = spans
+            .iter()
+            .any(|span| span.start <= start && end <= span.end && span.start < span.end);
+        let format = if inside { &marked } else { &plain };
+        job.append(&text[start..end], 0.0, format.clone());
+    }
+    job
+}
+
+/// Lists the problems of one field with line:column; clicking one puts the cursor there.
+fn problem_list(
+    app: &mut TrustmapApp,
+    ui: &mut egui::Ui,
+    field: Field,
+    problems: &[Problem],
+    current: bool,
+) {
+    if problems.is_empty() {
+        return;
+    }
+    if !current {
+        ui.label(RichText::new("Problems of the applied text:").italics());
+    }
+    for problem in problems {
+        let policy = problem
+            .policy
+            .as_ref()
+            .map(|policy| format!(" in {policy}"))
+            .unwrap_or_default();
+        let title = format!(
+            "{}:{}{policy}: {}",
+            problem.line, problem.column, problem.message
+        );
+        let color = if problem.is_error() {
+            ui.visuals().error_fg_color
+        } else {
+            ui.visuals().warn_fg_color
+        };
+        let button = egui::Button::new(RichText::new(title).color(color)).frame(false);
+        if ui.add(button).clicked() && current {
+            let text = &draft_of(app, field).text;
+            let offset = problem.span_in(text).start;
+            let char_index = text[..offset].chars().count();
+            app.panels.policies.cursor = Some((field, char_index));
+        }
+    }
+}
+
+fn links(app: &mut TrustmapApp, ui: &mut egui::Ui, store: &PolicyStore) {
+    if store.links.is_empty() {
+        return;
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Template links").strong());
+    let mut remove = None;
+    egui::Grid::new("policy-links")
+        .striped(true)
+        .show(ui, |ui| {
+            for (ix, link) in store.links.iter().enumerate() {
+                ui.label(RichText::new(&link.id).monospace());
+                ui.label(format!("of {}", link.template));
+                ui.label(format!(
+                    "principal {}",
+                    link.principal.as_deref().unwrap_or("(none)")
+                ));
+                ui.label(format!(
+                    "resource {}",
+                    link.resource.as_deref().unwrap_or("(none)")
+                ));
+                if ui.button(format!("Remove link {}", link.id)).clicked() {
+                    remove = Some(ix);
+                }
+                ui.end_row();
+            }
+        });
+    if let Some(ix) = remove {
+        commit(app);
+        let Some(mut changed) = app.doc.policy_store(&store.id).cloned() else {
+            return;
+        };
+        if ix < changed.links.len() {
+            changed.links.remove(ix);
+            replace(app, changed);
+        }
+    }
+}
+
+fn set_own_schema(app: &mut TrustmapApp, store: &PolicyStore, own: bool) {
+    commit(app);
+    let Some(mut changed) = app.doc.policy_store(&store.id).cloned() else {
+        return;
+    };
+    changed.schema = own.then(|| NEW_SCHEMA_TEXT.to_owned());
+    app.panels.policies.schema = Draft::default();
+    replace(app, changed);
+}
+
+fn mappings(ui: &mut egui::Ui, store: &PolicyStore) {
+    let tables = [
+        ("Entity types", "policy-entity-types", &store.entity_types),
+        (
+            "Context paths",
+            "policy-context-paths",
+            &store.context_paths,
+        ),
+    ];
+    for (title, salt, map) in tables {
+        if map.is_empty() {
+            continue;
+        }
+        ui.add_space(6.0);
+        ui.label(RichText::new(title).strong());
+        egui::Grid::new(salt).striped(true).show(ui, |ui| {
+            for (from, to) in map {
+                ui.label(from);
+                ui.label(RichText::new(to).monospace());
+                ui.end_row();
+            }
+        });
+    }
+}
+
+/// Applies the pending drafts once the pause after the last keystroke has passed, and
+/// asks for a frame at that time.
+fn schedule_commit(app: &mut TrustmapApp, ui: &egui::Ui) {
+    let now = ui.input(|input| input.time);
+    let state = &app.panels.policies;
+    let last = [&state.policies, &state.schema]
+        .into_iter()
+        .filter_map(|draft| draft.edited_at)
+        .reduce(f64::max);
+    let Some(last) = last else {
+        return;
+    };
+    let left = PAUSE_SECONDS - (now - last);
+    if left <= 0.0 {
+        commit(app);
+    } else {
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(left));
+    }
+}
+
+/// Applies the drafts of the selected store as one `ReplacePolicyStore` edit, if they
+/// differ from the document.
+pub fn commit(app: &mut TrustmapApp) {
+    let state = &mut app.panels.policies;
+    let pending = state.policies.edited_at.is_some() || state.schema.edited_at.is_some();
+    state.policies.edited_at = None;
+    state.schema.edited_at = None;
+    if !pending {
+        return;
+    }
+    let Some(id) = state.selected.clone() else {
+        return;
+    };
+    let Some(mut changed) = app.doc.policy_store(&id).cloned() else {
+        return;
+    };
+    if state.policies.store == id {
+        changed.policies.clone_from(&state.policies.text);
+    }
+    if changed.schema.is_some() && state.schema.store == id {
+        changed.schema = Some(state.schema.text.clone());
+    }
+    if app.doc.policy_store(&id) == Some(&changed) {
+        return;
+    }
+    if !replace(app, changed) {
+        let error = app.edit_error.clone().unwrap_or_default();
+        let state = &mut app.panels.policies;
+        state.policies.rejected = Some(error.clone());
+        if state.schema.store == id {
+            state.schema.rejected = Some(error);
+        }
+    }
+}
+
+fn replace(app: &mut TrustmapApp, store: PolicyStore) -> bool {
+    let applied = app.apply(Edit::ReplacePolicyStore {
+        id: store.id.clone(),
+        store,
+    });
+    if applied {
+        let state = &mut app.panels.policies;
+        state.policies.rejected = None;
+        state.schema.rejected = None;
+    }
+    applied
+}
+
+fn request_form(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
+    ui.label(RichText::new("Test a request").strong());
+    let choices = match choices(app, id) {
+        Ok(choices) => choices,
+        Err(message) => {
+            ui.colored_label(ui.visuals().error_fg_color, message);
+            return;
+        }
+    };
+    let form = &mut app.panels.policies.form;
+    if form.store != id {
+        *form = RequestForm {
+            store: id.to_owned(),
+            principal: choices.principals.first().cloned().unwrap_or_default(),
+            action: choices.actions.first().cloned().unwrap_or_default(),
+            resource: choices.resources.first().cloned().unwrap_or_default(),
+            context: choices.worst_case_context.clone(),
+            answer: None,
+        };
+    }
+
+    uid_field(ui, "Principal", &mut form.principal, &choices.principals);
+    egui::ComboBox::from_label("Action")
+        .selected_text(form.action.clone())
+        .width(FORM_WIDTH - 120.0)
+        .show_ui(ui, |ui| {
+            for action in &choices.actions {
+                ui.selectable_value(&mut form.action, action.clone(), action);
+            }
+        });
+    uid_field(ui, "Resource", &mut form.resource, &choices.resources);
+
+    let label = ui.label("Context (JSON)");
+    ui.add(
+        egui::TextEdit::multiline(&mut form.context)
+            .code_editor()
+            .desired_rows(5)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+
+    let mut evaluate = false;
+    ui.horizontal(|ui| {
+        evaluate = ui.button("Evaluate").clicked();
+        if ui.button("Worst-case context").clicked() {
+            form.context.clone_from(&choices.worst_case_context);
+        }
+    });
+    if evaluate {
+        let request = AuthorizationRequest {
+            store: id.to_owned(),
+            principal: form.principal.clone(),
+            action: form.action.clone(),
+            resource: form.resource.clone(),
+            context: form.context.clone(),
+        };
+        let graph = Graph::new(&app.doc);
+        let answer = evaluate_request(&graph, &mut app.panels.policies.cache, &request)
+            .map_err(|error| error.to_string());
+        app.panels.policies.form.answer = Some((app.generation(), answer));
+    }
+    answer(app, ui);
+}
+
+/// Draws a free-form uid field with a menu of the model's entities that fills it.
+fn uid_field(ui: &mut egui::Ui, name: &str, value: &mut String, options: &[String]) {
+    ui.horizontal(|ui| {
+        let label = ui.label(name);
+        ui.add(egui::TextEdit::singleline(value).desired_width(FORM_WIDTH - 80.0))
+            .labelled_by(label.id);
+    });
+    egui::ComboBox::from_label(format!("{name} from the model"))
+        .selected_text("")
+        .width(FORM_WIDTH - 180.0)
+        .show_ui(ui, |ui| {
+            for option in options {
+                ui.selectable_value(value, option.clone(), option);
+            }
+        });
+}
+
+fn answer(app: &TrustmapApp, ui: &mut egui::Ui) {
+    let Some((generation, answer)) = &app.panels.policies.form.answer else {
+        return;
+    };
+    ui.add_space(4.0);
+    if *generation != app.generation() {
+        ui.label(RichText::new("Evaluated before the last edit.").italics());
+    }
+    match answer {
+        Ok(outcome) => {
+            let (text, color) = if outcome.allowed {
+                ("Allow", Color32::from_rgb(22, 163, 74))
+            } else {
+                ("Deny", Color32::from_rgb(220, 38, 38))
+            };
+            ui.label(RichText::new(text).color(color).strong().size(16.0));
+            if outcome.reasons.is_empty() {
+                ui.label("No policy decided: nothing permits the request, so it is denied.");
+            } else {
+                ui.label(format!("Decided by: {}", outcome.reasons.join(", ")));
+            }
+            for (policy, message) in &outcome.errors {
+                let place = if policy.is_empty() {
+                    String::new()
+                } else {
+                    format!("{policy}: ")
+                };
+                ui.colored_label(ui.visuals().error_fg_color, format!("{place}{message}"));
+            }
+        }
+        Err(message) => {
+            ui.colored_label(ui.visuals().error_fg_color, message);
+        }
+    }
+}
+
+/// Returns what a request to the store can name, recomputed when the document changes.
+fn choices(app: &mut TrustmapApp, id: &str) -> Result<Arc<RequestChoices>, String> {
+    let generation = app.generation();
+    let state = &mut app.panels.policies;
+    let fresh = matches!(&state.choices, Some((at, store, _)) if *at == generation && store == id);
+    if !fresh {
+        let graph = Graph::new(&app.doc);
+        let computed = request_choices(&graph, &mut state.cache, id)
+            .map(Arc::new)
+            .map_err(|error| error.to_string());
+        state.choices = Some((generation, id.to_owned(), computed));
+    }
+    match &state.choices {
+        Some((_, _, choices)) => choices.clone(),
+        None => Err(format!("no choices for policy store {id:?}")),
+    }
+}
