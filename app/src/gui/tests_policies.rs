@@ -153,8 +153,8 @@ fn cardholder_may_create_a_payment() {
     harness.get_by_label("Decided by: cardholders-create-payments");
     let form = &harness.state().panels.policies.form;
     assert_eq!(form.principal, r#"Trustmap::Customer::"cardholder""#);
-    let (_, answer) = form.answer.as_ref().expect("an answer");
-    let outcome = answer.as_ref().expect("the request is valid");
+    let (_, result) = form.result.as_ref().expect("a result");
+    let outcome = result.as_ref().expect("the request is valid");
     assert!(outcome.allowed);
     assert!(outcome.errors.is_empty());
 }
@@ -185,7 +185,7 @@ fn processor_may_not_create_a_payment() {
 #[test]
 fn worst_case_context_is_refused_as_risky() {
     // The form starts from the worst-case context, whose risk score 100 is over the 70 of
-    // "refuse-risky-sessions": that forbid decides, whatever the group permit says.
+    // "refuse-risky-sessions": that forbid decides, whatever the group permit allows.
     let mut harness = blueprint_on_policies_tab();
     select_store(&mut harness, WORKFORCE);
     choose(
@@ -381,7 +381,7 @@ fn own_schema_gets_its_own_editor() {
     assert!(harness.state().doc.policy_stores[0].schema.is_some());
     harness.get_by_role_and_label(Role::MultilineTextInput, "Schema text of payments-policies");
 
-    // Undo takes the schema away again; the editor has no focus, so the window undoes.
+    // Undo takes the schema away again. The editor has no focus, so the window undoes.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run_steps(3);
     assert!(harness.state().doc.policy_stores[0].schema.is_none());
@@ -390,7 +390,7 @@ fn own_schema_gets_its_own_editor() {
 #[test]
 fn every_widget_of_the_tab_is_named() {
     // The harness panics on an unnamed widget a user can act on whenever the window
-    // settles; each step opens another part of the tab.
+    // settles. Each step opens another part of the tab.
     let mut harness = blueprint_on_policies_tab();
     harness.check_accessibility();
     for combo in [
@@ -410,4 +410,66 @@ fn every_widget_of_the_tab_is_named() {
     harness.check_accessibility();
     select_store(&mut harness, WORKFORCE);
     harness.check_accessibility();
+}
+
+#[test]
+fn links_are_added_and_removed() {
+    let mut harness = blueprint_on_policies_tab();
+    harness.get_by_label("Template links (0)");
+    type_into(&mut harness, "Template id", "cardholder-template");
+    type_into(&mut harness, "Link id", "cardholder-link");
+    type_into(&mut harness, "Principal node", "cardholder");
+    harness.get_by_label("Add link").click_accesskit();
+    harness.run_steps(3);
+    settle_review(&mut harness);
+
+    let store = harness
+        .state()
+        .doc
+        .policy_store(PAYMENTS)
+        .cloned()
+        .expect("the store");
+    assert_eq!(store.links.len(), 1);
+    assert_eq!(store.links[0].principal.as_deref(), Some("cardholder"));
+    assert_eq!(store.links[0].resource, None);
+    // The store has no such template, so the link fails and the review reports it.
+    assert!(
+        harness
+            .state()
+            .review
+            .current()
+            .review
+            .policy_problems
+            .iter()
+            .any(|problem| problem.store == PAYMENTS && problem.stage == Stage::Link)
+    );
+    harness.get_by_label_contains("link \"cardholder-link\"");
+
+    harness
+        .get_by_label("Remove link cardholder-link")
+        .click_accesskit();
+    harness.run_steps(3);
+    settle_review(&mut harness);
+    assert!(
+        harness
+            .state()
+            .doc
+            .policy_store(PAYMENTS)
+            .expect("the store")
+            .links
+            .is_empty()
+    );
+    harness.get_by_label("Template links (0)");
+}
+
+#[test]
+fn link_to_a_missing_node_is_rejected() {
+    let mut harness = blueprint_on_policies_tab();
+    type_into(&mut harness, "Template id", "t");
+    type_into(&mut harness, "Link id", "l");
+    type_into(&mut harness, "Resource node", "no-such-node");
+    harness.get_by_label("Add link").click_accesskit();
+    harness.run_steps(3);
+    assert!(harness.state().doc.policy_stores[0].links.is_empty());
+    harness.get_by_label_contains("Could not add link \"l\"");
 }

@@ -125,13 +125,15 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Converts Cedar's response to an outcome, with the deciding policy ids in Cedar's
-    /// order.
+    /// Converts Cedar's response to an outcome, with the deciding policy ids sorted (Cedar
+    /// keeps them in a set).
     pub fn from_response(response: &cedar_policy::Response) -> Self {
         let diagnostics = response.diagnostics();
+        let mut reasons: Vec<String> = diagnostics.reason().map(ToString::to_string).collect();
+        reasons.sort_unstable();
         Self {
             allowed: response.decision() == Decision::Allow,
-            reasons: diagnostics.reason().map(ToString::to_string).collect(),
+            reasons,
             errors: diagnostics
                 .errors()
                 .map(|error| {

@@ -59,8 +59,8 @@ pub struct Problem {
     pub stage: Stage,
     /// Cedar's message.
     pub message: String,
-    /// Length in bytes of the text the problem points at, from the line and column; 0 when
-    /// it points at a place rather than at text. Reports leave it out.
+    /// Length in bytes of the text the problem points at, from the line and column. It is 0
+    /// when the problem points at a place rather than at text. Reports leave it out.
     #[serde(skip)]
     pub length: usize,
 }

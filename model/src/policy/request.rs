@@ -1,7 +1,7 @@
 //! Asking one policy store one request as a person writes it: the principal and the
 //! resource as Cedar entity uids, the action by its id, the context as JSON.
 //!
-//! The request is answered with the compiled store, the schema and the model's entities
+//! The request is evaluated with the compiled store, the schema and the model's entities
 //! that the review uses, so the decision is the one the review would reach for the same
 //! request. Only the context is free: the review asks under the worst-case context, which
 //! [`request_choices`] offers as the starting point.
@@ -21,7 +21,7 @@ pub struct AuthorizationRequest {
     /// Id of the policy store.
     pub store: String,
     /// The principal's uid in Cedar syntax, such as `Trustmap::Customer::"cardholder"`. It
-    /// may name an entity that the model lacks: Cedar then sees no attributes and no groups.
+    /// may name an entity that the model lacks, which then has no attributes and no groups.
     pub principal: String,
     /// The action's id, as flows name it (`CreatePayment`).
     pub action: String,
@@ -49,7 +49,7 @@ pub enum RequestError {
     /// The principal or resource is not an entity uid.
     #[error("invalid {field} {text:?}: {message}; write it as Type::\"id\"")]
     InvalidUid {
-        /// Which part of the request: `principal` or `resource`.
+        /// The part of the request: `principal` or `resource`.
         field: &'static str,
         /// The text given.
         text: String,
@@ -75,7 +75,7 @@ pub enum RequestError {
     Entities(String),
 }
 
-/// What a request to one store can name, and the context the review asks under.
+/// What a request to one store can name, and the context the review evaluates it under.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestChoices {
     /// The uid of every node of a principal kind that the store has an entity type for,
@@ -171,7 +171,7 @@ pub fn evaluate_request(
     })
     .unwrap_or_else(|| {
         Err(RequestError::InvalidContext(
-            "the request could not be parsed".into(),
+            "parsing the request failed on its worker thread".into(),
         ))
     })?;
 
@@ -310,7 +310,7 @@ mod tests {
 
     #[test]
     fn best_case_context_opens_the_console() {
-        // The engineer is a member of support-engineers; a managed, compliant device with
+        // The engineer is a member of support-engineers. A managed, compliant device with
         // MFA and risk 10 satisfies the permit and stays under the forbid's 70.
         let doc = blueprint();
         let mut asked = request(
@@ -431,8 +431,8 @@ mod tests {
 
     #[test]
     fn unknown_principal_matches_by_type() {
-        // A principal the model lacks has no groups and no attributes; the customer permit
-        // matches any customer, so one that no node stands for is still permitted.
+        // A principal the model lacks has no groups and no attributes. The customer permit
+        // matches any customer, so one that no node is for is still permitted.
         let doc = blueprint();
         let stranger = r#"Trustmap::Customer::"stranger""#;
         let outcome = ask(

@@ -1,6 +1,6 @@
 //! The policies tab: the document's Cedar policy stores, an editor for each store's policy
-//! text and schema with the review's problems marked at their place, and a form that asks
-//! a store one request.
+//! text and schema with the review's problems marked at their place, and a form that
+//! evaluates one request against a store.
 //!
 //! Typing changes a draft, not the document. The draft becomes one `ReplacePolicyStore`
 //! edit when the editor loses the focus or after [`PAUSE_SECONDS`] without a keystroke, so
@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use egui::text::{CCursor, CCursorRange, LayoutJob};
 use egui::{Color32, FontId, RichText, Stroke, TextFormat};
-use trustmap_model::document::PolicyStore;
+use trustmap_model::document::{PolicyStore, TemplateLink};
 use trustmap_model::edit::Edit;
 use trustmap_model::graph::Graph;
 use trustmap_model::policy::facts::cedar_checks;
@@ -63,18 +63,18 @@ pub struct Draft {
     pub text: String,
     /// The time (egui's input time, in seconds) of the last change not yet applied.
     pub edited_at: Option<f64>,
-    /// Why the last attempt to apply the draft was rejected; the draft is kept until the
-    /// next change.
+    /// The reason the last attempt to apply the draft was rejected. The draft is kept until
+    /// the next change.
     pub rejected: Option<String>,
 }
 
 impl Draft {
-    /// Returns whether the draft holds changes the document lacks.
+    /// Returns whether the draft contains changes the document lacks.
     pub fn is_pending(&self) -> bool {
         self.edited_at.is_some() || self.rejected.is_some()
     }
 
-    /// Shows the document's text unless the draft holds changes to the same store.
+    /// Shows the document's text unless the draft contains changes to the same store.
     fn sync(&mut self, store: &str, committed: &str) {
         if self.store != store || (!self.is_pending() && self.text != committed) {
             self.store = store.to_owned();
@@ -85,7 +85,7 @@ impl Draft {
     }
 }
 
-/// The request form's fields and its last answer.
+/// The request form's fields and its last result.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestForm {
     /// The store the fields were filled for.
@@ -98,9 +98,22 @@ pub struct RequestForm {
     pub resource: String,
     /// The context as JSON.
     pub context: String,
-    /// The last answer, or why the request could not be evaluated, with the document
-    /// generation it was computed on.
-    pub answer: Option<(u64, Result<Outcome, String>)>,
+    /// The last decision, or the reason the request could not be evaluated, with the
+    /// document generation it was computed on.
+    pub result: Option<(u64, Result<Outcome, String>)>,
+}
+
+/// A template link being written.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkForm {
+    /// Id of the template in the store's text.
+    pub template: String,
+    /// Id of the linked policy.
+    pub id: String,
+    /// Node id that fills `?principal`, or empty.
+    pub principal: String,
+    /// Node id that fills `?resource`, or empty.
+    pub resource: String,
 }
 
 /// The tab's own state.
@@ -118,7 +131,9 @@ pub struct PoliciesState {
     pub schema: Draft,
     /// The request form.
     pub form: RequestForm,
-    /// Where a clicked problem puts the cursor: the field and the character index.
+    /// The template link being written.
+    pub link: LinkForm,
+    /// The place a clicked problem moves the cursor to: the field and the character index.
     pub cursor: Option<(Field, usize)>,
     choices: Option<(u64, String, Result<Arc<RequestChoices>, String>)>,
     cache: PolicyCache,
@@ -133,6 +148,7 @@ impl std::fmt::Debug for PoliciesState {
             .field("policies", &self.policies)
             .field("schema", &self.schema)
             .field("form", &self.form)
+            .field("link", &self.link)
             .field("cursor", &self.cursor)
             .finish_non_exhaustive()
     }
@@ -480,12 +496,17 @@ pub fn highlighted(
         ..plain.clone()
     };
 
-    // Every span boundary that falls inside the text, on a character boundary.
+    // Each span is clamped to the text and widened to whole characters. Empty spans mark
+    // nothing.
+    let spans: Vec<Range<usize>> = spans
+        .iter()
+        .map(|span| widen_to_chars(text, span))
+        .filter(|span| !span.is_empty())
+        .collect();
     let mut cuts: Vec<usize> = spans
         .iter()
         .flat_map(|span| [span.start, span.end])
         .chain([0, text.len()])
-        .filter(|&at| at <= text.len() && text.is_char_boundary(at))
         .collect();
     cuts.sort_unstable();
     cuts.dedup();
@@ -495,11 +516,23 @@ pub fn highlighted(
         let (start, end) = (pair[0], pair[1]);
         let inside = spans
             .iter()
-            .any(|span| span.start <= start && end <= span.end && span.start < span.end);
+            .any(|span| span.start <= start && end <= span.end);
         let format = if inside { &marked } else { &plain };
         job.append(&text[start..end], 0.0, format.clone());
     }
     job
+}
+
+fn widen_to_chars(text: &str, span: &Range<usize>) -> Range<usize> {
+    let mut start = span.start.min(text.len());
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
 }
 
 /// Lists the problems of one field with line:column; clicking one puts the cursor there.
@@ -542,11 +575,8 @@ fn problem_list(
 }
 
 fn links(app: &mut TrustmapApp, ui: &mut egui::Ui, store: &PolicyStore) {
-    if store.links.is_empty() {
-        return;
-    }
     ui.add_space(6.0);
-    ui.label(RichText::new("Template links").strong());
+    ui.label(RichText::new(format!("Template links ({})", store.links.len())).strong());
     let mut remove = None;
     egui::Grid::new("policy-links")
         .striped(true)
@@ -577,6 +607,58 @@ fn links(app: &mut TrustmapApp, ui: &mut egui::Ui, store: &PolicyStore) {
             changed.links.remove(ix);
             replace(app, changed);
         }
+    }
+    link_form(app, ui, &store.id);
+}
+
+/// Draws the fields of a new template link and adds it on request.
+fn link_form(app: &mut TrustmapApp, ui: &mut egui::Ui, store: &str) {
+    let form = &mut app.panels.policies.link;
+    let mut add = false;
+    ui.horizontal_wrapped(|ui| {
+        let fields = [
+            ("Template id", &mut form.template),
+            ("Link id", &mut form.id),
+            ("Principal node", &mut form.principal),
+            ("Resource node", &mut form.resource),
+        ];
+        for (name, value) in fields {
+            let label = ui.label(name);
+            ui.add(egui::TextEdit::singleline(value).desired_width(110.0))
+                .labelled_by(label.id);
+        }
+        add = ui.button("Add link").clicked();
+    });
+    if !add {
+        return;
+    }
+
+    let form = app.panels.policies.link.clone();
+    let (template, id) = (form.template.trim(), form.id.trim());
+    if template.is_empty() || id.is_empty() {
+        app.panels.policies.message =
+            Some("A link needs a template id and its own id; fill both in first.".to_owned());
+        return;
+    }
+    commit(app);
+    let Some(mut changed) = app.doc.policy_store(store).cloned() else {
+        return;
+    };
+    let node = |text: &str| (!text.trim().is_empty()).then(|| text.trim().to_owned());
+    changed.links.push(TemplateLink {
+        template: template.to_owned(),
+        id: id.to_owned(),
+        principal: node(&form.principal),
+        resource: node(&form.resource),
+    });
+    if replace(app, changed) {
+        app.panels.policies.link = LinkForm::default();
+        app.panels.policies.message = None;
+    } else {
+        app.panels.policies.message = app
+            .edit_error
+            .as_ref()
+            .map(|error| format!("Could not add link {id:?}: {error}"));
     }
 }
 
@@ -616,7 +698,7 @@ fn mappings(ui: &mut egui::Ui, store: &PolicyStore) {
 }
 
 /// Applies the pending drafts once the pause after the last keystroke has passed, and
-/// asks for a frame at that time.
+/// requests a repaint for that time otherwise.
 fn schedule_commit(app: &mut TrustmapApp, ui: &egui::Ui) {
     let now = ui.input(|input| input.time);
     let state = &app.panels.policies;
@@ -701,7 +783,7 @@ fn request_form(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
             action: choices.actions.first().cloned().unwrap_or_default(),
             resource: choices.resources.first().cloned().unwrap_or_default(),
             context: choices.worst_case_context.clone(),
-            answer: None,
+            result: None,
         };
     }
 
@@ -741,11 +823,11 @@ fn request_form(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
             context: form.context.clone(),
         };
         let graph = Graph::new(&app.doc);
-        let answer = evaluate_request(&graph, &mut app.panels.policies.cache, &request)
+        let result = evaluate_request(&graph, &mut app.panels.policies.cache, &request)
             .map_err(|error| error.to_string());
-        app.panels.policies.form.answer = Some((app.generation(), answer));
+        app.panels.policies.form.result = Some((app.generation(), result));
     }
-    answer(app, ui);
+    show_result(app, ui);
 }
 
 /// Draws a free-form uid field with a menu of the model's entities that fills it.
@@ -765,15 +847,15 @@ fn uid_field(ui: &mut egui::Ui, name: &str, value: &mut String, options: &[Strin
         });
 }
 
-fn answer(app: &TrustmapApp, ui: &mut egui::Ui) {
-    let Some((generation, answer)) = &app.panels.policies.form.answer else {
+fn show_result(app: &TrustmapApp, ui: &mut egui::Ui) {
+    let Some((generation, result)) = &app.panels.policies.form.result else {
         return;
     };
     ui.add_space(4.0);
     if *generation != app.generation() {
         ui.label(RichText::new("Evaluated before the last edit.").italics());
     }
-    match answer {
+    match result {
         Ok(outcome) => {
             let (text, color) = if outcome.allowed {
                 ("Allow", Color32::from_rgb(22, 163, 74))
@@ -816,5 +898,70 @@ fn choices(app: &mut TrustmapApp, id: &str) -> Result<Arc<RequestChoices>, Strin
     match &state.choices {
         Some((_, _, choices)) => choices.clone(),
         None => Err(format!("no choices for policy store {id:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Returns the text of each section of a job, with whether it is marked.
+    fn sections(job: &LayoutJob) -> Vec<(&str, bool)> {
+        job.sections
+            .iter()
+            .map(|section| {
+                let marked = section.format.underline.width > 0.0;
+                (
+                    &job.text[section.byte_range.start.0..section.byte_range.end.0],
+                    marked,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn highlighted_marks_each_span() {
+        // Spans 0..2 and 1..3 overlap, so "abc" is marked as one section (the layout job
+        // merges neighbours of one format). 5..6 marks "f".
+        let job = highlighted("abcdefg", &[5..6, 0..2, 1..3], Color32::BLACK, Color32::RED);
+        assert_eq!(
+            sections(&job),
+            [("abc", true), ("de", false), ("f", true), ("g", false)]
+        );
+        assert_eq!(job.text, "abcdefg");
+    }
+
+    #[test]
+    fn highlighted_widens_ranges_to_whole_characters() {
+        // "é" is bytes 0..2, so 1..9 starts inside it and ends past the text: it widens to
+        // the whole text. The empty range 3..3 marks nothing.
+        let job = highlighted("éab", &[1..9, 3..3], Color32::BLACK, Color32::RED);
+        assert_eq!(sections(&job), [("éab", true)]);
+
+        let empty = std::iter::once(3..3).collect::<Vec<_>>();
+        let job = highlighted("éab", &empty, Color32::BLACK, Color32::RED);
+        assert_eq!(sections(&job), [("éab", false)]);
+    }
+
+    #[test]
+    fn draft_follows_the_document_unless_pending() {
+        let mut draft = Draft::default();
+        draft.sync("s", "one");
+        assert_eq!(draft.text, "one");
+
+        // Undo changed the document: a draft without changes shows it.
+        draft.sync("s", "two");
+        assert_eq!(draft.text, "two");
+
+        // A pending draft keeps the typed text until it is applied.
+        draft.text = "typed".to_owned();
+        draft.edited_at = Some(1.0);
+        draft.sync("s", "two");
+        assert_eq!(draft.text, "typed");
+
+        // Another store always shows its own text.
+        draft.sync("t", "other");
+        assert_eq!(draft.text, "other");
+        assert!(!draft.is_pending());
     }
 }
