@@ -7,21 +7,23 @@
 //! a burst of typing is one undo step, and the review reruns on it. While no draft is
 //! pending, the editor shows the document's text, so undo and redo show there too.
 
+mod highlight;
+mod request_form;
+
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::text::{CCursor, CCursorRange, LayoutJob};
-use egui::{Color32, FontId, RichText, Stroke, TextFormat};
+use egui::RichText;
+use egui::text::{CCursor, CCursorRange};
 use trustmap_model::document::{PolicyStore, TemplateLink};
 use trustmap_model::edit::Edit;
 use trustmap_model::graph::Graph;
 use trustmap_model::policy::facts::cedar_checks;
-use trustmap_model::policy::{
-    AuthorizationRequest, Outcome, PolicyCache, Problem, RequestChoices, Stage, evaluate_request,
-    request_choices,
-};
+use trustmap_model::policy::{PolicyCache, Problem, RequestChoices, Stage};
 
 use crate::gui::app::TrustmapApp;
+
+pub use request_form::RequestForm;
 
 /// Seconds without a keystroke after which a draft becomes an edit.
 pub const PAUSE_SECONDS: f64 = 1.0;
@@ -83,24 +85,6 @@ impl Draft {
             self.rejected = None;
         }
     }
-}
-
-/// The request form's fields and its last result.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RequestForm {
-    /// The store the fields were filled for.
-    pub store: String,
-    /// The principal's uid.
-    pub principal: String,
-    /// The action's id.
-    pub action: String,
-    /// The resource's uid.
-    pub resource: String,
-    /// The context as JSON.
-    pub context: String,
-    /// The last decision, or the reason the request could not be evaluated, with the
-    /// document generation it was computed on.
-    pub result: Option<(u64, Result<Outcome, String>)>,
 }
 
 /// A template link being written.
@@ -176,7 +160,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         ui.separator();
         ui.vertical(|ui| {
             ui.set_width(ui.available_width().min(FORM_WIDTH));
-            request_form(app, ui, &id);
+            request_form::show(app, ui, &id);
         });
     });
     schedule_commit(app, ui);
@@ -435,7 +419,7 @@ fn editor(
     let error_color = ui.visuals().error_fg_color;
     let text_color = ui.visuals().text_color();
     let mut layouter = |ui: &egui::Ui, text: &dyn egui::TextBuffer, wrap_width: f32| {
-        let mut job = highlighted(text.as_str(), &spans, text_color, error_color);
+        let mut job = highlight::highlighted(text.as_str(), &spans, text_color, error_color);
         job.wrap.max_width = wrap_width;
         ui.fonts_mut(|fonts| fonts.layout_job(job))
     };
@@ -475,64 +459,6 @@ fn draft_of(app: &TrustmapApp, field: Field) -> &Draft {
         Field::Policies => &app.panels.policies.policies,
         Field::Schema => &app.panels.policies.schema,
     }
-}
-
-/// Lays out text in the monospace font with the byte ranges in `spans` underlined and
-/// shaded. Ranges may overlap and come in any order.
-pub fn highlighted(
-    text: &str,
-    spans: &[Range<usize>],
-    text_color: Color32,
-    error_color: Color32,
-) -> LayoutJob {
-    let plain = TextFormat {
-        font_id: FontId::monospace(13.0),
-        color: text_color,
-        ..TextFormat::default()
-    };
-    let marked = TextFormat {
-        background: error_color.gamma_multiply(0.18),
-        underline: Stroke::new(1.5, error_color),
-        ..plain.clone()
-    };
-
-    // Each span is clamped to the text and widened to whole characters. Empty spans mark
-    // nothing.
-    let spans: Vec<Range<usize>> = spans
-        .iter()
-        .map(|span| widen_to_chars(text, span))
-        .filter(|span| !span.is_empty())
-        .collect();
-    let mut cuts: Vec<usize> = spans
-        .iter()
-        .flat_map(|span| [span.start, span.end])
-        .chain([0, text.len()])
-        .collect();
-    cuts.sort_unstable();
-    cuts.dedup();
-
-    let mut job = LayoutJob::default();
-    for pair in cuts.windows(2) {
-        let (start, end) = (pair[0], pair[1]);
-        let inside = spans
-            .iter()
-            .any(|span| span.start <= start && end <= span.end);
-        let format = if inside { &marked } else { &plain };
-        job.append(&text[start..end], 0.0, format.clone());
-    }
-    job
-}
-
-fn widen_to_chars(text: &str, span: &Range<usize>) -> Range<usize> {
-    let mut start = span.start.min(text.len());
-    let mut end = span.end.clamp(start, text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    start..end
 }
 
 /// Lists the problems of one field with line:column; clicking one puts the cursor there.
@@ -766,182 +692,9 @@ fn replace(app: &mut TrustmapApp, store: PolicyStore) -> bool {
     applied
 }
 
-fn request_form(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
-    ui.label(RichText::new("Test a request").strong());
-    let choices = match choices(app, id) {
-        Ok(choices) => choices,
-        Err(message) => {
-            ui.colored_label(ui.visuals().error_fg_color, message);
-            return;
-        }
-    };
-    let form = &mut app.panels.policies.form;
-    if form.store != id {
-        *form = RequestForm {
-            store: id.to_owned(),
-            principal: choices.principals.first().cloned().unwrap_or_default(),
-            action: choices.actions.first().cloned().unwrap_or_default(),
-            resource: choices.resources.first().cloned().unwrap_or_default(),
-            context: choices.worst_case_context.clone(),
-            result: None,
-        };
-    }
-
-    uid_field(ui, "Principal", &mut form.principal, &choices.principals);
-    egui::ComboBox::from_label("Action")
-        .selected_text(form.action.clone())
-        .width(FORM_WIDTH - 120.0)
-        .show_ui(ui, |ui| {
-            for action in &choices.actions {
-                ui.selectable_value(&mut form.action, action.clone(), action);
-            }
-        });
-    uid_field(ui, "Resource", &mut form.resource, &choices.resources);
-
-    let label = ui.label("Context (JSON)");
-    ui.add(
-        egui::TextEdit::multiline(&mut form.context)
-            .code_editor()
-            .desired_rows(5)
-            .desired_width(f32::INFINITY),
-    )
-    .labelled_by(label.id);
-
-    let mut evaluate = false;
-    ui.horizontal(|ui| {
-        evaluate = ui.button("Evaluate").clicked();
-        if ui.button("Worst-case context").clicked() {
-            form.context.clone_from(&choices.worst_case_context);
-        }
-    });
-    if evaluate {
-        let request = AuthorizationRequest {
-            store: id.to_owned(),
-            principal: form.principal.clone(),
-            action: form.action.clone(),
-            resource: form.resource.clone(),
-            context: form.context.clone(),
-        };
-        let graph = Graph::new(&app.doc);
-        let result = evaluate_request(&graph, &mut app.panels.policies.cache, &request)
-            .map_err(|error| error.to_string());
-        app.panels.policies.form.result = Some((app.generation(), result));
-    }
-    show_result(app, ui);
-}
-
-/// Draws a free-form uid field with a menu of the model's entities that fills it.
-fn uid_field(ui: &mut egui::Ui, name: &str, value: &mut String, options: &[String]) {
-    ui.horizontal(|ui| {
-        let label = ui.label(name);
-        ui.add(egui::TextEdit::singleline(value).desired_width(FORM_WIDTH - 80.0))
-            .labelled_by(label.id);
-    });
-    egui::ComboBox::from_label(format!("{name} from the model"))
-        .selected_text("")
-        .width(FORM_WIDTH - 180.0)
-        .show_ui(ui, |ui| {
-            for option in options {
-                ui.selectable_value(value, option.clone(), option);
-            }
-        });
-}
-
-fn show_result(app: &TrustmapApp, ui: &mut egui::Ui) {
-    let Some((generation, result)) = &app.panels.policies.form.result else {
-        return;
-    };
-    ui.add_space(4.0);
-    if *generation != app.generation() {
-        ui.label(RichText::new("Evaluated before the last edit.").italics());
-    }
-    match result {
-        Ok(outcome) => {
-            let (text, color) = if outcome.allowed {
-                ("Allow", Color32::from_rgb(22, 163, 74))
-            } else {
-                ("Deny", Color32::from_rgb(220, 38, 38))
-            };
-            ui.label(RichText::new(text).color(color).strong().size(16.0));
-            if outcome.reasons.is_empty() {
-                ui.label("No policy decided: nothing permits the request, so it is denied.");
-            } else {
-                ui.label(format!("Decided by: {}", outcome.reasons.join(", ")));
-            }
-            for (policy, message) in &outcome.errors {
-                let place = if policy.is_empty() {
-                    String::new()
-                } else {
-                    format!("{policy}: ")
-                };
-                ui.colored_label(ui.visuals().error_fg_color, format!("{place}{message}"));
-            }
-        }
-        Err(message) => {
-            ui.colored_label(ui.visuals().error_fg_color, message);
-        }
-    }
-}
-
-/// Returns what a request to the store can name, recomputed when the document changes.
-fn choices(app: &mut TrustmapApp, id: &str) -> Result<Arc<RequestChoices>, String> {
-    let generation = app.generation();
-    let state = &mut app.panels.policies;
-    let fresh = matches!(&state.choices, Some((at, store, _)) if *at == generation && store == id);
-    if !fresh {
-        let graph = Graph::new(&app.doc);
-        let computed = request_choices(&graph, &mut state.cache, id)
-            .map(Arc::new)
-            .map_err(|error| error.to_string());
-        state.choices = Some((generation, id.to_owned(), computed));
-    }
-    match &state.choices {
-        Some((_, _, choices)) => choices.clone(),
-        None => Err(format!("no choices for policy store {id:?}")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Returns the text of each section of a job, with whether it is marked.
-    fn sections(job: &LayoutJob) -> Vec<(&str, bool)> {
-        job.sections
-            .iter()
-            .map(|section| {
-                let marked = section.format.underline.width > 0.0;
-                (
-                    &job.text[section.byte_range.start.0..section.byte_range.end.0],
-                    marked,
-                )
-            })
-            .collect()
-    }
-
-    #[test]
-    fn highlighted_marks_each_span() {
-        // Spans 0..2 and 1..3 overlap, so "abc" is marked as one section (the layout job
-        // merges neighbours of one format). 5..6 marks "f".
-        let job = highlighted("abcdefg", &[5..6, 0..2, 1..3], Color32::BLACK, Color32::RED);
-        assert_eq!(
-            sections(&job),
-            [("abc", true), ("de", false), ("f", true), ("g", false)]
-        );
-        assert_eq!(job.text, "abcdefg");
-    }
-
-    #[test]
-    fn highlighted_widens_ranges_to_whole_characters() {
-        // "é" is bytes 0..2, so 1..9 starts inside it and ends past the text: it widens to
-        // the whole text. The empty range 3..3 marks nothing.
-        let job = highlighted("éab", &[1..9, 3..3], Color32::BLACK, Color32::RED);
-        assert_eq!(sections(&job), [("éab", true)]);
-
-        let empty = std::iter::once(3..3).collect::<Vec<_>>();
-        let job = highlighted("éab", &empty, Color32::BLACK, Color32::RED);
-        assert_eq!(sections(&job), [("éab", false)]);
-    }
 
     #[test]
     fn draft_follows_the_document_unless_pending() {
