@@ -197,8 +197,9 @@ impl TrustmapApp {
         }
     }
 
-    /// Undoes the last edit.
+    /// Undoes the last edit, after applying the policy text still being typed.
     pub fn undo(&mut self) {
+        panels::policies::commit(self);
         match self.history.undo(&mut self.doc) {
             Ok(true) => self.document_changed(),
             Ok(false) => {}
@@ -206,8 +207,9 @@ impl TrustmapApp {
         }
     }
 
-    /// Redoes the last undone edit.
+    /// Redoes the last undone edit, after applying the policy text still being typed.
     pub fn redo(&mut self) {
+        panels::policies::commit(self);
         match self.history.redo(&mut self.doc) {
             Ok(true) => self.document_changed(),
             Ok(false) => {}

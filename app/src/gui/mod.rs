@@ -23,6 +23,8 @@ pub mod text;
 mod bench;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_policies;
 
 use std::path::PathBuf;
 use std::sync::{Once, OnceLock};

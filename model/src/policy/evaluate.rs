@@ -124,6 +124,27 @@ pub struct Outcome {
     pub errors: Vec<(String, String)>,
 }
 
+impl Outcome {
+    /// Converts Cedar's response to an outcome, with the deciding policy ids sorted (Cedar
+    /// keeps them in a set).
+    pub fn from_response(response: &cedar_policy::Response) -> Self {
+        let diagnostics = response.diagnostics();
+        let mut reasons: Vec<String> = diagnostics.reason().map(ToString::to_string).collect();
+        reasons.sort_unstable();
+        Self {
+            allowed: response.decision() == Decision::Allow,
+            reasons,
+            errors: diagnostics
+                .errors()
+                .map(|error| {
+                    let cedar_policy::AuthorizationError::PolicyEvaluationError(error) = error;
+                    (error.policy_id().to_string(), error.inner().to_string())
+                })
+                .collect(),
+        }
+    }
+}
+
 /// One review's view of the stores: the model's entities, each store compiled, and the
 /// cache.
 pub struct Session<'c, 'g> {
@@ -334,23 +355,12 @@ impl<'c, 'g> Session<'c, 'g> {
         };
 
         let response = Authorizer::new().is_authorized(&request, &compiled.policies, &entities);
-        let diagnostics = response.diagnostics();
-        Outcome {
-            allowed: response.decision() == Decision::Allow,
-            reasons: diagnostics.reason().map(ToString::to_string).collect(),
-            errors: diagnostics
-                .errors()
-                .map(|error| {
-                    let cedar_policy::AuthorizationError::PolicyEvaluationError(error) = error;
-                    (error.policy_id().to_string(), error.inner().to_string())
-                })
-                .collect(),
-        }
+        Outcome::from_response(&response)
     }
 
     /// Returns the model's entities as this store types them, with the schema's actions,
     /// built at most once per store and model version.
-    fn entities(
+    pub(super) fn entities(
         &mut self,
         store_ix: usize,
         compiled: &CompiledStore,
@@ -422,7 +432,7 @@ fn hash_of(value: &(impl Hash + ?Sized)) -> u64 {
 
 /// Returns the uid of an action in a store: in the namespace of the store's own schema
 /// when its actions have one, in the derived namespace otherwise.
-fn action_uid(compiled: &CompiledStore, action: &str) -> Option<EntityUid> {
+pub(super) fn action_uid(compiled: &CompiledStore, action: &str) -> Option<EntityUid> {
     let schema = compiled.schema.as_ref()?;
     schema
         .actions()
@@ -460,6 +470,12 @@ fn entity_attributes(graph: &Graph<'_>, ix: NodeIx) -> HashMap<String, Restricte
 
 /// Returns the context of a posture, with each attribute at the store's path for it.
 fn context(paths: &[(String, String)], posture: Posture) -> Result<Context, String> {
+    Context::from_json_value(context_json(paths, posture), None).map_err(|error| error.to_string())
+}
+
+/// Returns the context of a posture as a JSON object, with each attribute at the store's
+/// path for it.
+pub fn context_json(paths: &[(String, String)], posture: Posture) -> serde_json::Value {
     let mut value = json!({});
     for (standard, path) in paths {
         let leaf = match (standard.as_str(), posture) {
@@ -484,7 +500,7 @@ fn context(paths: &[(String, String)], posture: Posture) -> Result<Context, Stri
             current = object.entry((*part).to_owned()).or_insert(fresh);
         }
     }
-    Context::from_json_value(value, None).map_err(|error| error.to_string())
+    value
 }
 
 /// Returns the actions that flows name for each store, by store id.
@@ -525,15 +541,16 @@ pub fn entities_from_json(
         )
     })?;
     Entities::from_json_str(json, compiled.schema.as_ref()).map_err(|error| {
-        let offset = store::first_offset(&error);
+        let span = store::first_span(&error);
         super::Problem::at(
             &compiled.id,
             json,
             super::Stage::Schema,
             None,
-            offset,
+            span.start,
             error_chain(&error),
         )
+        .with_length(span.len())
     })
 }
 

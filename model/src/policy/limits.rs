@@ -177,9 +177,48 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Converts a one-based line and a one-based column counted in characters into a byte
+/// offset: the inverse of [`line_column`]. A line past the end gives the text's length,
+/// and a column past the end of its line gives the offset of the line's end.
+pub fn offset_at(text: &str, line: usize, column: usize) -> usize {
+    let mut line_start = 0;
+    for _ in 1..line {
+        match text[line_start..].find('\n') {
+            Some(newline) => line_start += newline + 1,
+            None => return text.len(),
+        }
+    }
+    let line_text = &text[line_start..];
+    let line_end = line_text.find('\n').unwrap_or(line_text.len());
+    let within = line_text[..line_end]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(line_end, |(at, _)| at);
+    line_start + within
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offset_at_inverts_line_column() {
+        let text = "permit (\n    principal == É::\"é\",\n\naction, resource);";
+        for offset in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+            let (line, column) = line_column(text, offset);
+            assert_eq!(offset_at(text, line, column), offset, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn offset_at_clamps_past_the_end() {
+        // Line 1 is "ab" (bytes 0 and 1, its newline at 2); line 2 is "c" at byte 3.
+        let text = "ab\nc";
+        assert_eq!(offset_at(text, 1, 9), 2);
+        assert_eq!(offset_at(text, 2, 1), 3);
+        assert_eq!(offset_at(text, 7, 1), text.len());
+        assert_eq!(offset_at(text, 0, 0), 0);
+    }
 
     #[test]
     fn accepts_ordinary_policies() {

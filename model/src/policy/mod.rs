@@ -13,12 +13,16 @@ pub mod derive;
 pub mod evaluate;
 pub mod facts;
 pub mod limits;
+pub mod request;
 pub mod store;
 
 use serde::Serialize;
 
-pub use evaluate::{CacheStats, PolicyCache};
+pub use evaluate::{CacheStats, Outcome, PolicyCache};
 pub use facts::Facts;
+pub use request::{
+    AuthorizationRequest, RequestChoices, RequestError, evaluate_request, request_choices,
+};
 
 /// The step of compiling or evaluating a policy store at which a problem arose.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -55,6 +59,10 @@ pub struct Problem {
     pub stage: Stage,
     /// Cedar's message.
     pub message: String,
+    /// Length in bytes of the text the problem points at, from the line and column. It is 0
+    /// when the problem points at a place rather than at text. Reports leave it out.
+    #[serde(skip)]
+    pub length: usize,
 }
 
 impl Problem {
@@ -75,7 +83,27 @@ impl Problem {
             column,
             stage,
             message,
+            length: 0,
         }
+    }
+
+    /// Sets the length in bytes of the text the problem points at.
+    #[must_use]
+    pub fn with_length(mut self, length: usize) -> Self {
+        self.length = length;
+        self
+    }
+
+    /// Returns the byte range of `text` that the problem points at, where `text` is the text
+    /// the problem was found in (the policy text, or the schema text for a schema problem).
+    /// The range is clamped to the text and to character boundaries.
+    pub fn span_in(&self, text: &str) -> std::ops::Range<usize> {
+        let start = limits::offset_at(text, self.line, self.column);
+        let mut end = (start + self.length).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        start..end
     }
 
     /// Returns whether the problem stops the store from being asked (all but an unlinked

@@ -20,7 +20,7 @@ use crate::document::PolicyStore;
 
 /// Stack size of the thread that parses and validates: Cedar's parser recurses once per
 /// nesting level, about 50 KiB a level in a debug build.
-const PARSE_STACK_BYTES: usize = 32 * 1024 * 1024;
+pub(super) const PARSE_STACK_BYTES: usize = 32 * 1024 * 1024;
 
 /// A policy store, parsed, linked and validated.
 pub struct CompiledStore {
@@ -110,26 +110,33 @@ pub fn compile(
     node_kind: &(dyn Fn(&str) -> Option<EntityKind> + Sync),
 ) -> CompiledStore {
     let version = version(store, actions);
+    on_parse_stack(|| compile_here(store, actions, node_kind, version)).unwrap_or_else(|| {
+        log::error!("compiling policy store {:?} failed", store.id);
+        let mut compiled = empty(store, version);
+        compiled.problems.push(Problem::at(
+            &store.id,
+            "",
+            Stage::Parse,
+            None,
+            0,
+            "the store could not be compiled".into(),
+        ));
+        compiled
+    })
+}
+
+/// Runs a function that parses Cedar text on a thread with a stack large enough for the
+/// deepest text the limits let through. Returns `None` when the thread could not start or
+/// panicked.
+pub(super) fn on_parse_stack<T: Send>(parse: impl FnOnce() -> T + Send) -> Option<T> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("cedar-parse".into())
             .stack_size(PARSE_STACK_BYTES)
-            .spawn_scoped(scope, || compile_here(store, actions, node_kind, version));
+            .spawn_scoped(scope, parse);
         match worker.map(|handle| handle.join()) {
-            Ok(Ok(compiled)) => compiled,
-            Ok(Err(_)) | Err(_) => {
-                log::error!("compiling policy store {:?} failed", store.id);
-                let mut compiled = empty(store, version);
-                compiled.problems.push(Problem::at(
-                    &store.id,
-                    "",
-                    Stage::Parse,
-                    None,
-                    0,
-                    "the store could not be compiled".into(),
-                ));
-                compiled
-            }
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(_)) | Err(_) => None,
         }
     })
 }
@@ -159,14 +166,18 @@ fn compile_here(
     load_schema(store, actions, &mut compiled);
 
     if let Err(error) = limits::check(&store.policies) {
-        compiled.problems.push(Problem::at(
-            &store.id,
-            &store.policies,
-            Stage::Limit,
-            None,
-            error.span().start,
-            error.to_string(),
-        ));
+        let span = error.span();
+        compiled.problems.push(
+            Problem::at(
+                &store.id,
+                &store.policies,
+                Stage::Limit,
+                None,
+                span.start,
+                error.to_string(),
+            )
+            .with_length(span.len()),
+        );
         return compiled;
     }
     parse_statements(store, &mut compiled);
@@ -236,9 +247,10 @@ fn load_schema(store: &PolicyStore, actions: &BTreeSet<String>, compiled: &mut C
         Problem::at(&store.id, text, Stage::Schema, None, offset, message)
     };
     if let Err(error) = limits::check(text) {
+        let span = error.span();
         compiled
             .problems
-            .push(problem(error.span().start, error.to_string()));
+            .push(problem(span.start, error.to_string()).with_length(span.len()));
         return;
     }
     match Schema::from_cedarschema_str(text) {
@@ -250,8 +262,10 @@ fn load_schema(store: &PolicyStore, actions: &BTreeSet<String>, compiled: &mut C
             compiled.schema = Some(schema);
         }
         Err(error) => {
-            let offset = first_offset(&error);
-            compiled.problems.push(problem(offset, error.to_string()));
+            let span = first_span(&error);
+            compiled
+                .problems
+                .push(problem(span.start, error.to_string()).with_length(span.len()));
         }
     }
 }
@@ -425,10 +439,11 @@ fn parse_statements(store: &PolicyStore, compiled: &mut CompiledStore) {
             Ok(added) => added,
             Err(errors) => {
                 for error in errors.iter() {
-                    let offset = first_offset(error);
-                    compiled
-                        .problems
-                        .push(problem_at(offset, &fallback, error.to_string()));
+                    let span = first_span(error);
+                    compiled.problems.push(
+                        problem_at(span.start, &fallback, error.to_string())
+                            .with_length(span.len()),
+                    );
                 }
                 continue;
             }
@@ -535,23 +550,28 @@ fn validate(store: &PolicyStore, compiled: &mut CompiledStore) {
     let mut problems = Vec::new();
     for error in result.validation_errors() {
         let id = error.policy_id().to_string();
-        problems.push(compiled.problem_at(
-            &store.policies,
-            Stage::Validation,
-            Some(&id),
-            Some(first_offset(error)),
-            error.to_string(),
-        ));
+        let span = first_span(error);
+        problems.push(
+            compiled
+                .problem_at(
+                    &store.policies,
+                    Stage::Validation,
+                    Some(&id),
+                    Some(span.start),
+                    error.to_string(),
+                )
+                .with_length(span.len()),
+        );
     }
     compiled.problems.extend(problems);
 }
 
-/// Returns the offset of a diagnostic's first label, or 0.
-pub(super) fn first_offset(error: &dyn Diagnostic) -> usize {
+/// Returns the byte range of a diagnostic's first label, or `0..0`.
+pub(super) fn first_span(error: &dyn Diagnostic) -> Range<usize> {
     error
         .labels()
         .and_then(|mut labels| labels.next())
-        .map_or(0, |label| label.offset())
+        .map_or(0..0, |label| label.offset()..label.offset() + label.len())
 }
 
 #[cfg(test)]

@@ -179,6 +179,30 @@ fn parse_errors_carry_policy_id_and_position() {
     assert!(problem.column > 40, "{problem}");
 }
 
+#[test]
+fn problem_spans_cover_the_offending_text() {
+    // Line 2 reads `permit (principal, action, resource) when { context.nope };`. The
+    // derived schema declares no `nope` in the context, so strict validation flags the
+    // attribute access, which starts at the `c` of `context` (column 45) and runs 12 bytes.
+    let store = PolicyStore {
+        id: "s".into(),
+        policies: "// first line\n\
+                   permit (principal, action, resource) when { context.nope };\n"
+            .into(),
+        ..PolicyStore::default()
+    };
+    let actions = BTreeSet::from(["Read".to_owned()]);
+    let compiled = compile(&store, &actions, &no_nodes);
+    let problem = compiled
+        .problems
+        .iter()
+        .find(|problem| problem.stage == Stage::Validation)
+        .expect("a validation error");
+    assert_eq!((problem.line, problem.column), (2, 45), "{problem}");
+    let span = problem.span_in(&store.policies);
+    assert_eq!(&store.policies[span], "context.nope");
+}
+
 /// A policy of `count` chained operators: `1 + 1 + ... == 1`.
 fn chained(operator: &str, count: usize) -> String {
     format!(

@@ -6,6 +6,7 @@ pub mod checklist;
 pub mod findings;
 pub mod inspector;
 pub mod palette;
+pub mod policies;
 
 use super::app::TrustmapApp;
 
@@ -19,6 +20,8 @@ pub enum ReviewTab {
     Checklist,
     /// One identity's blast radius.
     BlastRadius,
+    /// The Cedar policy stores.
+    Policies,
 }
 
 /// The panels' own state.
@@ -34,6 +37,8 @@ pub struct PanelState {
     pub blast: blast_radius::BlastState,
     /// Text being typed into the inspector.
     pub inspector: inspector::InspectorState,
+    /// The policy stores' editor and request form.
+    pub policies: policies::PoliciesState,
 }
 
 impl PanelState {
@@ -77,10 +82,12 @@ fn review_panel(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             (ReviewTab::Findings, format!("Findings ({findings})")),
             (ReviewTab::Checklist, "Checklist".to_owned()),
             (ReviewTab::BlastRadius, "Blast radius".to_owned()),
+            (ReviewTab::Policies, "Policies".to_owned()),
         ];
         for (tab, title) in tabs {
             if ui.selectable_label(app.panels.tab == tab, title).clicked() && app.panels.tab != tab
             {
+                policies::commit(app);
                 app.panels.tab = tab;
                 // The blast radius dims the canvas only while its tab is open.
                 if tab != ReviewTab::BlastRadius && app.panels.blast.identity.is_some() {
@@ -102,5 +109,6 @@ fn review_panel(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             ReviewTab::Findings => findings::show(app, ui),
             ReviewTab::Checklist => checklist::show(app, ui),
             ReviewTab::BlastRadius => blast_radius::show(app, ui),
+            ReviewTab::Policies => policies::show(app, ui),
         });
 }
