@@ -12,6 +12,7 @@ use trustmap_model::edit::History;
 use trustmap_model::{Document, load, templates};
 
 use super::app::TrustmapApp;
+use super::panels;
 use super::export::{ExportFormat, ExportUi, FileFilter};
 
 /// The result of asking the user for a path.
@@ -265,6 +266,7 @@ impl TrustmapApp {
     }
 
     fn after_confirm(&mut self, action: AfterConfirm) {
+        panels::policies::commit(self);
         if self.history.is_modified() {
             self.file_ui.confirm = Some(action);
         } else {
@@ -357,6 +359,8 @@ impl TrustmapApp {
 
     /// Saves to a path and makes it the current file. Returns whether the model was saved.
     pub fn save_to(&mut self, path: &Path) -> bool {
+        // Text typed into a policy editor and not yet applied belongs in the file.
+        panels::policies::commit(self);
         match load::save_file(&self.doc, path) {
             Ok(()) => {
                 self.history.mark_saved();
@@ -622,6 +626,9 @@ impl TrustmapApp {
             return;
         }
         let requested = ctx.input(|input| input.viewport().close_requested());
+        if requested {
+            panels::policies::commit(self);
+        }
         if requested && self.history.is_modified() {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.file_ui.confirm = Some(AfterConfirm::Close);

@@ -4,14 +4,22 @@
 //! [`LiveReview::INLINE_LIMIT`] last time runs on a worker thread instead, and the window
 //! keeps showing the previous result until the new one arrives, so a large model never
 //! makes a frame stutter.
+//!
+//! One Cedar decision cache lives as long as the window, so an edit that leaves the policy
+//! stores and the entities they ask about alone reuses every earlier decision.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use trustmap_model::{Document, Review, Severity, review};
+use trustmap_model::policy::PolicyCache;
+use trustmap_model::review::review_with;
+use trustmap_model::{Document, Review, Severity};
+
+/// The Cedar decision cache shared by the reviews of one window.
+pub type SharedCache = Arc<Mutex<PolicyCache>>;
 
 /// The number of findings that name a node, and the most severe of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,9 +64,11 @@ impl ReviewResult {
         }
     }
 
-    fn run(doc: &Document) -> Self {
+    fn run(doc: &Document, cache: &SharedCache) -> Self {
         let start = Instant::now();
-        let review = review(doc);
+        // A review that panicked left the cache whole: every entry is inserted complete.
+        let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let review = review_with(doc, &mut cache);
         Self::new(review, start.elapsed())
     }
 }
@@ -68,6 +78,7 @@ pub struct LiveReview {
     current: Arc<ReviewResult>,
     reviewed: Option<u64>,
     worker: Option<(u64, Receiver<ReviewResult>)>,
+    cache: SharedCache,
 }
 
 impl LiveReview {
@@ -77,11 +88,19 @@ impl LiveReview {
 
     /// Reviews a document right away.
     pub fn new(doc: &Document, generation: u64) -> Self {
+        let cache = SharedCache::default();
         Self {
-            current: Arc::new(ReviewResult::run(doc)),
+            current: Arc::new(ReviewResult::run(doc, &cache)),
             reviewed: Some(generation),
             worker: None,
+            cache,
         }
+    }
+
+    /// Returns the Cedar decision cache the reviews fill, for other views of the model
+    /// that ask the policy stores.
+    pub fn cache(&self) -> &SharedCache {
+        &self.cache
     }
 
     /// Returns the latest finished review.
@@ -117,7 +136,7 @@ impl LiveReview {
         }
 
         if self.current.duration <= Self::INLINE_LIMIT {
-            self.current = Arc::new(ReviewResult::run(doc));
+            self.current = Arc::new(ReviewResult::run(doc, &self.cache));
             self.reviewed = Some(generation);
         } else {
             self.spawn(doc, generation, ctx.clone());
@@ -128,8 +147,9 @@ impl LiveReview {
         let (sender, receiver) = mpsc::channel();
         let doc = Arc::new(doc.clone());
         let worker_doc = Arc::clone(&doc);
+        let worker_cache = Arc::clone(&self.cache);
         let spawned = thread::Builder::new().name("review".into()).spawn(move || {
-            let result = ReviewResult::run(&worker_doc);
+            let result = ReviewResult::run(&worker_doc, &worker_cache);
             // The window may have closed meanwhile, and then the result is not needed.
             let _ = sender.send(result);
             ctx.request_repaint();
@@ -138,7 +158,7 @@ impl LiveReview {
             Ok(_) => self.worker = Some((generation, receiver)),
             Err(err) => {
                 log::error!("could not start the review worker, reviewing here: {err}");
-                self.current = Arc::new(ReviewResult::run(&doc));
+                self.current = Arc::new(ReviewResult::run(&doc, &self.cache));
                 self.reviewed = Some(generation);
             }
         }
@@ -150,6 +170,7 @@ mod tests {
     use std::time::Instant;
 
     use trustmap_model::document::{Edge, EdgeKind, Flow, Node, NodeKind, Service};
+    use trustmap_model::review;
 
     use super::*;
 
@@ -208,6 +229,31 @@ mod tests {
             live.update(&doc, 1, &ctx);
         }
         assert!(!live.is_pending(), "the worker finished");
+        assert_eq!(live.current().review.findings, review(&doc).findings);
+    }
+
+    #[test]
+    fn an_edit_away_from_the_policies_reuses_their_decisions() {
+        let template = trustmap_model::templates::template("aws-pci-zero-trust")
+            .expect("the blueprint template is bundled");
+        let mut doc = trustmap_model::load::load_str(template.text, "blueprint")
+            .expect("the template loads");
+        let ctx = egui::Context::default();
+        let mut live = LiveReview::new(&doc, 0);
+        let first = live.cache().lock().expect("cache").stats();
+        assert!(first.misses > 0, "the stores were asked: {first:?}");
+
+        // A new description changes no entity, store or flow, so every decision is reused.
+        doc.description = "edited".to_owned();
+        live.update(&doc, 1, &ctx);
+        let start = Instant::now();
+        while live.is_pending() && start.elapsed() < Duration::from_secs(30) {
+            thread::sleep(Duration::from_millis(5));
+            live.update(&doc, 1, &ctx);
+        }
+        let second = live.cache().lock().expect("cache").stats();
+        assert_eq!(second.misses, first.misses, "{second:?}");
+        assert!(second.hits > first.hits, "{second:?}");
         assert_eq!(live.current().review.findings, review(&doc).findings);
     }
 }

@@ -11,6 +11,7 @@ use trustmap_model::document::{Authorization, EdgeKind};
 use trustmap_model::policy::Stage;
 
 use super::app::TrustmapApp;
+use super::export::FileFilter;
 use super::files::{DialogAnswer, FileDialogs, RecentFiles};
 use super::panels::policies::{Field, PAUSE_SECONDS};
 
@@ -23,6 +24,15 @@ impl FileDialogs for NoDialogs {
     }
 
     fn pick_save(&mut self, _start: Option<&Path>, _file_name: &str) -> DialogAnswer {
+        DialogAnswer::Unavailable
+    }
+
+    fn pick_export(
+        &mut self,
+        _start: Option<&Path>,
+        _file_name: &str,
+        _filter: &FileFilter,
+    ) -> DialogAnswer {
         DialogAnswer::Unavailable
     }
 }

@@ -8,7 +8,7 @@
 //! it into view.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, TryLockError};
 
 use egui::{Color32, RichText};
 use trustmap_model::Document;
@@ -130,7 +130,19 @@ fn identity_picker(app: &mut TrustmapApp, ui: &mut egui::Ui) {
 /// forgotten and the highlight cleared.
 pub fn refresh_highlight(app: &mut TrustmapApp) {
     let generation = app.generation();
-    let graph = Graph::new(&app.doc);
+    let mut graph = Graph::new(&app.doc);
+    // Ask the policy stores, so services a store lets the identity call count as reached.
+    // The review has usually filled the cache with these decisions already. While a review
+    // worker holds the cache this waits for a later frame (the worker's result repaints)
+    // rather than block the window.
+    let facts = match app.review.cache().try_lock() {
+        Ok(mut cache) => trustmap_model::policy::facts::compute(&graph, &mut cache),
+        Err(TryLockError::Poisoned(poisoned)) => {
+            trustmap_model::policy::facts::compute(&graph, &mut poisoned.into_inner())
+        }
+        Err(TryLockError::WouldBlock) => return,
+    };
+    graph.set_cedar(facts);
     let state = &mut app.panels.blast;
     state.generation = Some(generation);
     state.candidates = blast::compromisable(&graph)
