@@ -756,3 +756,21 @@ fn review_of_malformed_input_exits_2() {
         assert_eq!(message.lines().count(), 1, "{case}: {message}");
     }
 }
+
+#[test]
+fn misspelt_command_names_the_command_meant() {
+    let output = trustmap(&["reveiw"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: reveiw: no such file or command; did you mean `trustmap review`?"
+    );
+
+    // A missing model file is named, and no window opens.
+    let output = trustmap(&["missing.trustmap.ron"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "error: missing.trustmap.ron: no such file"
+    );
+}

@@ -585,7 +585,11 @@ fn every_imported_model_exports_to_one_page() {
         assert_fits(&page);
         let (pages, text) = pdf_text(&pdf::write(&page).expect("the PDF is written"));
         assert_eq!(pages, 1, "{name}");
-        assert!(text.contains(&doc.name), "{name}: {:?} is on the page", doc.name);
+        assert!(
+            text.contains(&doc.name),
+            "{name}: {:?} is on the page",
+            doc.name
+        );
         roxmltree::Document::parse(&svg::page(&page)).expect("the page SVG is XML");
 
         // The diagram SVG draws one group per node, however many the import made.

@@ -19,10 +19,10 @@ mod sarif;
 mod templates;
 mod text;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
 use trustmap_model::Severity;
 
 /// Draw a system's trust map and review it against Zero Trust questions.
@@ -252,8 +252,33 @@ pub fn run(cli: Cli) -> Result<Status> {
         (Some(Command::New(args)), _) => new::run(&args),
         (Some(Command::Templates), _) => templates::run(),
         (None, file) => {
+            if let Some(path) = &file {
+                check_window_file(path)?;
+            }
             crate::gui::run(file)?;
             Ok(Status::Clean)
         }
+    }
+}
+
+/// Fails when the file to open in the window does not exist, naming the command the user
+/// probably meant when the argument is a misspelt one (`trustmap reveiw`).
+fn check_window_file(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let typed = path.to_string_lossy();
+    let command = Cli::command();
+    let closest = command
+        .get_subcommands()
+        .map(|sub| sub.get_name())
+        .map(|name| (strsim::damerau_levenshtein(&typed, name), name))
+        .filter(|&(distance, name)| distance <= 2 && distance < name.len())
+        .min();
+    match closest {
+        Some((_, name)) => {
+            anyhow::bail!("{typed}: no such file or command; did you mean `trustmap {name}`?")
+        }
+        None => anyhow::bail!("{typed}: no such file"),
     }
 }

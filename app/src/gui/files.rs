@@ -12,8 +12,8 @@ use trustmap_model::edit::History;
 use trustmap_model::{Document, load, templates};
 
 use super::app::TrustmapApp;
-use super::panels;
 use super::export::{ExportFormat, ExportUi, FileFilter};
+use super::panels;
 
 /// The result of asking the user for a path.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -236,8 +236,8 @@ mod tests {
     fn an_edit_away_from_the_policies_reuses_their_decisions() {
         let template = trustmap_model::templates::template("aws-pci-zero-trust")
             .expect("the blueprint template is bundled");
-        let mut doc = trustmap_model::load::load_str(template.text, "blueprint")
-            .expect("the template loads");
+        let mut doc =
+            trustmap_model::load::load_str(template.text, "blueprint").expect("the template loads");
         let ctx = egui::Context::default();
         let mut live = LiveReview::new(&doc, 0);
         let first = live.cache().lock().expect("cache").stats();
