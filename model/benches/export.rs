@@ -1,5 +1,5 @@
-//! Benchmarks of the blueprint export: the PDF and the page SVG of a template-size model
-//! and of a generated 2,000-node model.
+//! Benchmarks of the blueprint export: the PDF, the page SVG and the diagram SVG of the
+//! PCI DSS reference template and of a generated 2,000-node model.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use trustmap_model::document::{
@@ -12,7 +12,6 @@ use trustmap_model::export::{pdf, svg};
 use trustmap_model::{geometry, review};
 
 /// A card-payment model of 25 nodes and zones and 20 edges, the size of a template.
-const SAMPLE: &str = include_str!("../../tests/fixtures/export-sample.trustmap.ron");
 
 /// Returns `count` services in VPC zones of 50, each flowing to the next.
 fn large_model(count: usize) -> Document {
@@ -76,13 +75,16 @@ fn page_of(doc: &Document) -> page::Page {
 }
 
 fn bench_export(c: &mut Criterion) {
-    let sample: Document = match ron::from_str(SAMPLE) {
+    let Some(template) = trustmap_model::templates::template("aws-pci-zero-trust") else {
+        panic!("the PCI DSS reference template is not bundled");
+    };
+    let blueprint = match trustmap_model::load::load_str(template.text, "aws-pci-zero-trust") {
         Ok(doc) => doc,
-        Err(err) => panic!("the sample model does not parse: {err}"),
+        Err(err) => panic!("the template does not load: {err}"),
     };
     let large = large_model(2_000);
 
-    for (name, doc) in [("template", &sample), ("2000 nodes", &large)] {
+    for (name, doc) in [("template", &blueprint), ("2000 nodes", &large)] {
         c.bench_function(&format!("export PDF, {name}"), |b| {
             b.iter(|| pdf::write(&page_of(doc)).map(|bytes| bytes.len()))
         });

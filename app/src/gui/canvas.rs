@@ -875,6 +875,11 @@ fn distance_to_segment(point: Pos2, a: Pos2, b: Pos2) -> f32 {
 /// readers and tests can find it. Clicks and drags still reach the canvas.
 fn register_accessible_nodes(app: &TrustmapApp, ui: &Ui, diagram: &Diagram, screen_rect: Rect) {
     let camera = app.canvas.screen_from_world;
+    // Below the zoom at which labels show, nodes are anonymous shapes to the eye, and naming
+    // thousands of them each frame would cost more than the frame.
+    if camera.scaling < LABEL_MIN_ZOOM {
+        return;
+    }
     let shapes = diagram
         .zones
         .iter()

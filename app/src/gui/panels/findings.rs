@@ -62,9 +62,33 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             .default_open(true)
             .show(ui, |ui| {
                 for finding in group {
-                    finding_row(app, ui, finding);
+                    finding_row_if_visible(app, ui, finding);
                 }
             });
+    }
+}
+
+/// Shows a finding's row when it lies in the visible part of the list, and otherwise only
+/// reserves its space: a large model has tens of thousands of findings, and laying out the
+/// text of every row would take far longer than a frame.
+fn finding_row_if_visible(app: &mut TrustmapApp, ui: &mut egui::Ui, finding: &Finding) {
+    let is_selected = app
+        .panels
+        .findings
+        .selected
+        .as_ref()
+        .is_some_and(|(rule, title)| rule == finding.rule && *title == finding.title);
+    if is_selected {
+        finding_row(app, ui, finding);
+        return;
+    }
+    let height = ui.spacing().interact_size.y;
+    let width = ui.available_width();
+    let (_, rect) = ui.allocate_space(egui::vec2(width, height));
+    if ui.is_rect_visible(rect) {
+        ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+            finding_row(app, ui, finding);
+        });
     }
 }
 
