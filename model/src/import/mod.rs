@@ -8,6 +8,7 @@
 //! the source does not state is recorded as unknown and listed as guessed, never silently
 //! set to none.
 
+mod clean;
 pub mod iam;
 mod json;
 pub mod otm;
