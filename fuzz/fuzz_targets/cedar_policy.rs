@@ -1,6 +1,6 @@
-//! Puts arbitrary text in a policy store of the AWS PCI template and reviews the template,
-//! so the text goes the review's whole way: limits, parsing, linking, validation against a
-//! schema, and evaluation of every Cedar check that names the store.
+//! Puts arbitrary text in a policy store of the AWS PCI template and reviews the template.
+//! The text thus goes through every step the review takes: limits, parsing, linking,
+//! validation against a schema, and evaluation of every Cedar check that names the store.
 //!
 //! The input up to its first NUL byte becomes the store's policies. What follows the NUL,
 //! if anything, becomes the store's own schema, with each node kind mapped to the type the
@@ -16,18 +16,21 @@ use trustmap_model::Document;
 use trustmap_model::load::{load_str, validate};
 use trustmap_model::policy::derive::{EntityKind, NAMESPACE};
 
-/// The template, with five Cedar checks on two stores.
+/// The template, with six Cedar checks on two stores.
 const TEMPLATE: &str = include_str!("../../templates/aws-pci-zero-trust.trustmap.ron");
 
-/// The store whose text the input replaces; three of the template's checks name it.
+/// The store whose text the input replaces. Five of the template's checks name it: two
+/// as a flow's own check and three as the check of the originating caller.
 const STORE: &str = "payments-policies";
 
 fn template() -> &'static Document {
     static DOC: OnceLock<Document> = OnceLock::new();
-    DOC.get_or_init(|| match load_str(TEMPLATE, "aws-pci-zero-trust.trustmap.ron") {
-        Ok(doc) => doc,
-        Err(error) => panic!("the template does not load: {error}"),
-    })
+    DOC.get_or_init(
+        || match load_str(TEMPLATE, "aws-pci-zero-trust.trustmap.ron") {
+            Ok(doc) => doc,
+            Err(error) => panic!("the template does not load: {error}"),
+        },
+    )
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -55,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
             .collect();
     }
 
-    // The loader refuses a document that does not validate, so the review never sees one.
+    // The loader rejects a document that does not validate, so the review never gets one.
     if validate(&doc).is_empty() {
         check_review(&doc);
     }

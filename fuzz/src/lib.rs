@@ -2,8 +2,8 @@
 //!
 //! A loader may refuse any input, but it must refuse it with an error, never a panic. What
 //! it accepts must be a document the rest of Trustmap can use: it validates, the review
-//! runs on it and gives the same answer from a warm policy cache as from a cold one, and it
-//! saves to RON text that loads back unchanged.
+//! runs on it and returns the same findings from a warm policy cache as from a cold one,
+//! and it saves to RON text that loads back unchanged.
 
 #![forbid(unsafe_code)]
 
@@ -16,8 +16,8 @@ use trustmap_model::review::review_with;
 /// File name the targets give the loaders for their error messages.
 pub const FILE: &str = "fuzz-input";
 
-/// Returns the input as text, or `None` when it is not UTF-8: the command line refuses
-/// such files before any loader sees them.
+/// Returns the input as text, or `None` when it is not UTF-8, because the command line
+/// rejects such files before it calls a loader.
 pub fn text(data: &[u8]) -> Option<&str> {
     std::str::from_utf8(data).ok()
 }
