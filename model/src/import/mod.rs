@@ -8,6 +8,7 @@
 //! the source does not state is recorded as unknown and listed as guessed, never silently
 //! set to none.
 
+mod clean;
 pub mod iam;
 mod json;
 pub mod otm;
@@ -20,6 +21,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use crate::document::Document;
+use crate::load::validate::MAX_ID_LEN;
 
 pub use crate::layout::layered_layout;
 pub use iam::import_iam;
@@ -363,8 +365,9 @@ pub(crate) struct IdAllocator {
 }
 
 impl IdAllocator {
-    /// Returns `wanted` with invalid characters replaced by `-`, and with `-2`, `-3`... added
-    /// when another element already has it.
+    /// Returns `wanted` with invalid characters replaced by `-`, cut to [`MAX_ID_LEN`]
+    /// bytes, and with `-2`, `-3`... added (in place of its last bytes, if need be) when
+    /// another element already has it.
     pub(crate) fn claim(&mut self, wanted: &str) -> String {
         let mut base: String = wanted
             .chars()
@@ -373,10 +376,15 @@ impl IdAllocator {
         if base.is_empty() {
             base = "unnamed".to_owned();
         }
+        // Every character is ASCII now, so any byte length is a character boundary.
+        base.truncate(MAX_ID_LEN);
+
         let mut candidate = base.clone();
         let mut suffix = 2;
         while self.taken.contains(&candidate) {
-            candidate = format!("{base}-{suffix}");
+            let tail = format!("-{suffix}");
+            let keep = base.len().min(MAX_ID_LEN - tail.len());
+            candidate = format!("{}{tail}", &base[..keep]);
             suffix += 1;
         }
         self.taken.insert(candidate.clone());
@@ -415,6 +423,23 @@ mod tests {
         assert_eq!(ids.claim("web"), "web-3");
         assert_eq!(ids.claim("a b>c"), "a-b-c");
         assert_eq!(ids.claim(""), "unnamed");
+    }
+
+    #[test]
+    fn id_allocator_cuts_long_ids() {
+        let mut ids = IdAllocator::default();
+        let long = "x".repeat(MAX_ID_LEN + 10);
+
+        // The first id is the first MAX_ID_LEN bytes; the next ones give up their last
+        // two bytes, then three, to the suffix.
+        let first = ids.claim(&long);
+        let second = ids.claim(&long);
+        let tenth = (3..=10).map(|_| ids.claim(&long)).last();
+
+        assert_eq!(first, "x".repeat(MAX_ID_LEN));
+        assert_eq!(second, format!("{}-2", "x".repeat(MAX_ID_LEN - 2)));
+        assert_eq!(tenth, Some(format!("{}-10", "x".repeat(MAX_ID_LEN - 3))));
+        assert!(crate::load::validate::id_error(&second).is_none());
     }
 
     #[test]

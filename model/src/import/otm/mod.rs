@@ -80,6 +80,7 @@ pub fn import_otm(text: &str, file: &str) -> Result<Import, ImportError> {
         document: builder.document,
         report: builder.report,
     };
+    super::clean::clean_texts(&mut import.document, &mut import.report);
     layered_layout(&mut import.document);
     log::info!(
         "imported {file}: {} nodes, {} edges, {} guesses, {} left out",

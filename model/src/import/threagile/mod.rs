@@ -43,6 +43,7 @@ pub fn import_threagile(text: &str, file: &str) -> Result<Import, ImportError> {
     let model = input::read(&root, file)?;
 
     let mut import = Builder::new(&model).build();
+    super::clean::clean_texts(&mut import.document, &mut import.report);
     layered_layout(&mut import.document);
     log::info!(
         "imported {file}: {} nodes, {} edges, {} guesses, {} left out",

@@ -52,7 +52,8 @@ pub fn import_threat_dragon(text: &str, file: &str) -> Result<Import, ImportErro
     let cells: usize = model.diagrams.iter().map(|d| d.cells.len()).sum();
     check_size(file, "detail.diagrams", cells, cells)?;
 
-    let import = Builder::new(&model).build();
+    let mut import = Builder::new(&model).build();
+    super::clean::clean_texts(&mut import.document, &mut import.report);
     log::info!(
         "imported {file}: {} nodes, {} edges, {} guesses, {} left out",
         import.document.nodes.len(),
