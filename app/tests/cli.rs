@@ -109,7 +109,7 @@ fn help_flag_prints_usage() {
 fn bare_file_without_a_display_exits_2() {
     // A bare file opens the window; with no display to open it on, that fails cleanly.
     let output = Command::new(env!("CARGO_BIN_EXE_trustmap"))
-        .arg("model.trustmap.ron")
+        .arg("templates/aws-pci-zero-trust.trustmap.ron")
         .current_dir(workspace())
         .env_remove("DISPLAY")
         .env_remove("WAYLAND_DISPLAY")
