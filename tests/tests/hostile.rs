@@ -24,7 +24,7 @@ fn corpus_errors_exact() {
     let cases = [
         (
             "empty.trustmap.ron",
-            "empty.trustmap.ron:1:1: the file is empty; a model file holds at least (format: 1, \
+            "empty.trustmap.ron:1:1: the file is empty; a model file contains at least (format: 1, \
              name: \"...\")",
         ),
         (

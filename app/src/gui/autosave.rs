@@ -8,7 +8,7 @@
 //! opened from, when it has one. `<slot>.lock` is locked by the window while it runs.
 //! A document is written once no edit has come for [`QUIET_SECONDS`], and at least that long
 //! after the previous write. Edits that never pause are still written after
-//! [`LONGEST_WAIT_SECONDS`]. A save, a discard or undoing back to the saved state removes
+//! [`MAX_WAIT_SECONDS`]. A save, a discard or undoing back to the saved state removes
 //! the slot's files.
 //!
 //! At start, every document in the directory whose lock no running window holds is
@@ -28,7 +28,7 @@ pub const QUIET_SECONDS: f64 = 5.0;
 
 /// Seconds after the first unwritten edit by which the document is written, even while
 /// the edits go on.
-pub const LONGEST_WAIT_SECONDS: f64 = 30.0;
+pub const MAX_WAIT_SECONDS: f64 = 30.0;
 
 const DOCUMENT_SUFFIX: &str = ".trustmap.ron";
 const ORIGIN_SUFFIX: &str = ".origin";
@@ -191,7 +191,7 @@ impl Autosave {
             due = due.max(written_at + QUIET_SECONDS);
         }
         if let Some(first) = self.first_unwritten {
-            due = due.min(first + LONGEST_WAIT_SECONDS);
+            due = due.min(first + MAX_WAIT_SECONDS);
         }
         if now < due {
             return Some(Duration::from_secs_f64(due - now));

@@ -11,28 +11,8 @@ use trustmap_model::document::{
 };
 
 use super::app::TrustmapApp;
-use super::files::{DialogAnswer, FileDialogs, RecentFiles};
-
-struct NoDialogs;
-
-impl FileDialogs for NoDialogs {
-    fn pick_open(&mut self, _start: Option<&std::path::Path>) -> DialogAnswer {
-        DialogAnswer::Unavailable
-    }
-
-    fn pick_save(&mut self, _start: Option<&std::path::Path>, _file_name: &str) -> DialogAnswer {
-        DialogAnswer::Unavailable
-    }
-
-    fn pick_export(
-        &mut self,
-        _start: Option<&std::path::Path>,
-        _file_name: &str,
-        _filter: &super::export::FileFilter,
-    ) -> DialogAnswer {
-        DialogAnswer::Unavailable
-    }
-}
+use super::files::RecentFiles;
+use super::tests_policies::NoDialogs;
 
 /// Generates services on a square grid, 200 world units apart, in one zone per 100
 /// services, each calling the next three services.

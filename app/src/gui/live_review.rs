@@ -233,7 +233,7 @@ mod tests {
     }
 
     #[test]
-    fn an_edit_away_from_the_policies_reuses_their_decisions() {
+    fn cache_reused_after_unrelated_edit() {
         let template = trustmap_model::templates::template("aws-pci-zero-trust")
             .expect("the blueprint template is bundled");
         let mut doc =

@@ -15,8 +15,8 @@ use super::export::FileFilter;
 use super::files::{DialogAnswer, FileDialogs, RecentFiles};
 use super::panels::policies::{Field, PAUSE_SECONDS};
 
-/// File dialogs that never show: these tests open no files.
-struct NoDialogs;
+/// File dialogs that never show, for tests and measurements that open no files.
+pub(super) struct NoDialogs;
 
 impl FileDialogs for NoDialogs {
     fn pick_open(&mut self, _start: Option<&Path>) -> DialogAnswer {

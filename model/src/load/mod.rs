@@ -50,7 +50,8 @@ pub fn load_str(text: &str, file: &str) -> Result<Document, LoadError> {
         return Err(too_large(file, text.len() as u64));
     }
     if text.trim().is_empty() {
-        let message = "the file is empty; a model file holds at least (format: 1, name: \"...\")";
+        let message =
+            "the file is empty; a model file contains at least (format: 1, name: \"...\")";
         let start = Position { line: 1, column: 1 };
         return Err(LoadError::new(file, LoadErrorKind::Syntax, message).at(start));
     }

@@ -4,7 +4,7 @@
 //! over the target and syncs the directory, so the target always contains either the old
 //! text or the new text in full. The previous version stays beside the file as a backup,
 //! `NAME.bak` (`model.trustmap.ron.bak` for `model.trustmap.ron`). Temporary files are
-//! named `.NAME.XXXXXX.tmp` with six random characters; a save killed halfway can leave
+//! named `.NAME.XXXXXX.tmp` with six random characters. A save killed halfway can leave
 //! one behind, and the next successful save of the same file removes it.
 
 use std::ffi::{OsStr, OsString};
@@ -29,8 +29,8 @@ const TEMP_SUFFIX: &str = ".tmp";
 
 /// Saves a document atomically and keeps the previous version as a backup.
 ///
-/// The file is written as [`to_ron`] formats it, by [`replace_file`]: after a crash at any
-/// moment `path` contains either the old model or the new one in full, never a mix, and the
+/// The file is written as [`to_ron`] formats it, by [`replace_file`]. After a crash at any
+/// moment `path` contains either the old model or the new one in full, never a mix. The
 /// previous version is kept as `path` + [`BACKUP_SUFFIX`] (`model.trustmap.ron.bak`). A
 /// save that fails leaves both the file and its backup as they were.
 pub fn save_file(doc: &Document, path: &Path) -> Result<(), SaveError> {

@@ -75,7 +75,8 @@ pub enum RequestError {
     Entities(String),
 }
 
-/// What a request to one store can name, and the context the review evaluates it under.
+/// The principals, actions and resources a request to one store can name, with the context
+/// the review evaluates it under.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RequestChoices {
     /// The uid of every node of a principal kind that the store has an entity type for,

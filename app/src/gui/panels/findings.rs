@@ -68,8 +68,8 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
     }
 }
 
-/// Shows a finding's row when it lies in the visible part of the list, and otherwise only
-/// reserves its space: a large model has tens of thousands of findings, and laying out the
+/// Shows a finding's row when it is in the visible part of the list, and otherwise only
+/// reserves its space. A large model has tens of thousands of findings, so laying out the
 /// text of every row would take far longer than a frame.
 fn finding_row_if_visible(app: &mut TrustmapApp, ui: &mut egui::Ui, finding: &Finding) {
     let is_selected = app
