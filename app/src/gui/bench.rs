@@ -78,10 +78,13 @@ fn measure(app: &mut TrustmapApp, zoom: f32, frames: usize) -> (Duration, Durati
         ..egui::RawInput::default()
     };
     let run_frame = |app: &mut TrustmapApp| {
+        let t0 = Instant::now();
         let mut output = ctx.run_ui(input(), |ui| app.show(ui));
+        let t1 = Instant::now();
         let primitives =
             ctx.tessellate(std::mem::take(&mut output.shapes), output.pixels_per_point);
         output.textures_delta.clear();
+        if std::env::var("SPLIT").is_ok() { eprintln!("run {:?} tess {:?}", t1 - t0, t1.elapsed()); }
         primitives.len()
     };
 
@@ -115,6 +118,7 @@ fn report(nodes: usize, flows_per_node: usize) {
         (0.05, "whole model on screen"),
         (1.0, "zoom 1, labels drawn"),
     ] {
+        if std::env::var("ONLY_ZOOM").is_ok_and(|z| z.parse::<f32>().unwrap() != zoom) { continue; }
         let (mean, worst) = measure(&mut app, zoom, 60);
         println!(
             "{nodes} nodes, {} flows, {name}: mean {:.2} ms, max {:.2} ms per frame",

@@ -37,6 +37,9 @@ pub struct ReviewResult {
     pub review: Review,
     /// Each node id named by a finding, with its badge.
     pub badges: HashMap<String, Badge>,
+    /// The indices into `review.findings` of each severity's findings, in review order,
+    /// indexed by `Severity as usize`, so the findings list need not filter every frame.
+    pub by_severity: [Vec<usize>; Severity::ALL.len()],
     /// How long the review took.
     pub duration: Duration,
 }
@@ -44,7 +47,9 @@ pub struct ReviewResult {
 impl ReviewResult {
     fn new(review: Review, duration: Duration) -> Self {
         let mut badges: HashMap<String, Badge> = HashMap::new();
-        for finding in &review.findings {
+        let mut by_severity: [Vec<usize>; Severity::ALL.len()] = Default::default();
+        for (index, finding) in review.findings.iter().enumerate() {
+            by_severity[finding.severity as usize].push(index);
             let mut named: Vec<&String> = finding.nodes.iter().collect();
             named.sort_unstable();
             named.dedup();
@@ -60,6 +65,7 @@ impl ReviewResult {
         Self {
             review,
             badges,
+            by_severity,
             duration,
         }
     }

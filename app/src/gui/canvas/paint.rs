@@ -52,9 +52,10 @@ impl Scene<'_> {
                 self.paint_zone(painter, zone.node, rect);
             }
         }
+        let edge_clip = screen_rect.expand(EDGE_CLIP_MARGIN);
         for edge in &self.diagram.edges {
             if edge_bounds(edge).intersects(visible_world) {
-                self.paint_edge(painter, edge);
+                self.paint_edge(painter, edge, edge_clip);
             }
         }
         for node in &self.diagram.nodes {
@@ -183,7 +184,9 @@ impl Scene<'_> {
         }
     }
 
-    fn paint_edge(&self, painter: &egui::Painter, shape: &geometry::EdgeShape) {
+    /// Paints an edge, only the parts of it within `clip`, a screen rectangle a margin larger
+    /// than the canvas: a long edge crossing the view costs no more than a short one.
+    fn paint_edge(&self, painter: &egui::Painter, shape: &geometry::EdgeShape, clip: Rect) {
         let edge = &self.doc.edges[shape.edge];
         if !self.canvas.layers.shows_edge(&edge.kind) {
             return;
@@ -200,24 +203,40 @@ impl Scene<'_> {
             (style.color.gamma_multiply(fade), style.width)
         };
         let stroke = Stroke::new(width, color);
-        let points: Vec<Pos2> = shape
+        let route: Vec<Pos2> = shape
             .route
             .iter()
             .map(|point| camera * to_pos(*point))
             .collect();
-        if style.dashed {
-            painter.extend(Shape::dashed_line(&points, stroke, 7.0, 5.0));
-        } else {
-            painter.add(PathShape::line(points, stroke));
+        for piece in clip_polyline(&route, clip) {
+            if style.dashed {
+                let phase = piece.distance % DASH_PERIOD;
+                painter.extend(Shape::dashed_line_with_offset(
+                    &piece.points,
+                    stroke,
+                    &[DASH],
+                    &[DASH_PERIOD - DASH],
+                    // The dashes keep the phase they have from the route's start, so they
+                    // stay still on the edge while the view pans.
+                    (DASH_PERIOD - phase) % DASH_PERIOD,
+                ));
+            } else {
+                painter.add(PathShape::line(piece.points, stroke));
+            }
         }
         let arrow: Vec<Pos2> = shape
             .arrow
             .iter()
             .map(|point| camera * to_pos(*point))
             .collect();
-        painter.add(PathShape::convex_polygon(arrow, color, Stroke::NONE));
+        if arrow.iter().any(|point| clip.contains(*point)) {
+            painter.add(PathShape::convex_polygon(arrow, color, Stroke::NONE));
+        }
 
         let anchor = camera * midpoint(&shape.route).unwrap_or(to_pos(shape.label_anchor));
+        if !clip.contains(anchor) {
+            return;
+        }
         if style.lock {
             paint_lock(painter, anchor, color);
         }
@@ -623,3 +642,145 @@ fn edge_bounds(shape: &geometry::EdgeShape) -> Rect {
 
 /// Margin around an edge's route that covers its arrowhead and label.
 const ARROW_MARGIN: f32 = 16.0;
+
+/// Margin, in screen points, by which edges are painted past the canvas, so that no cut
+/// line end, dash or half-drawn lock mark shows at its border.
+const EDGE_CLIP_MARGIN: f32 = 40.0;
+
+/// Length of one dash of a dashed edge, in screen points.
+const DASH: f32 = 7.0;
+
+/// Length of one dash and the gap after it, in screen points.
+const DASH_PERIOD: f32 = 12.0;
+
+/// A run of a polyline inside a clip rectangle.
+#[derive(Debug, PartialEq)]
+struct Piece {
+    /// Length of the polyline before the run starts.
+    distance: f32,
+    /// The run's points, at least two.
+    points: Vec<Pos2>,
+}
+
+/// Returns the runs of a polyline that lie inside `clip`, in order along it.
+fn clip_polyline(points: &[Pos2], clip: Rect) -> Vec<Piece> {
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut open = false;
+    let mut distance = 0.0;
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let length = a.distance(b);
+        if let Some((enter, leave)) = clip_segment(a, b, clip) {
+            let end = a + (b - a) * leave;
+            match pieces.last_mut() {
+                Some(piece) if open && enter == 0.0 => piece.points.push(end),
+                _ => pieces.push(Piece {
+                    distance: distance + length * enter,
+                    points: vec![a + (b - a) * enter, end],
+                }),
+            }
+            open = leave == 1.0;
+        } else {
+            open = false;
+        }
+        distance += length;
+    }
+    pieces
+}
+
+/// Clips the segment from `a` to `b` to `clip` (the Liang–Barsky method), returning the
+/// parameters along it, from 0 at `a` to 1 at `b`, where it enters and leaves.
+fn clip_segment(a: Pos2, b: Pos2, clip: Rect) -> Option<(f32, f32)> {
+    let delta = b - a;
+    let mut enter = 0.0_f32;
+    let mut leave = 1.0_f32;
+    for (towards, room) in [
+        (-delta.x, a.x - clip.min.x),
+        (delta.x, clip.max.x - a.x),
+        (-delta.y, a.y - clip.min.y),
+        (delta.y, clip.max.y - a.y),
+    ] {
+        if towards == 0.0 {
+            if room < 0.0 {
+                return None;
+            }
+        } else {
+            let t = room / towards;
+            if towards < 0.0 {
+                enter = enter.max(t);
+            } else {
+                leave = leave.min(t);
+            }
+        }
+    }
+    (enter < leave).then_some((enter, leave))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clip() -> Rect {
+        Rect::from_min_max(Pos2::new(0.0, 0.0), Pos2::new(100.0, 100.0))
+    }
+
+    #[test]
+    fn a_polyline_inside_is_one_whole_piece() {
+        let points = [Pos2::new(10.0, 10.0), Pos2::new(50.0, 10.0), Pos2::new(50.0, 90.0)];
+        assert_eq!(
+            clip_polyline(&points, clip()),
+            vec![Piece {
+                distance: 0.0,
+                points: points.to_vec()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_segment_crossing_the_rectangle_is_cut_at_both_borders() {
+        let points = [Pos2::new(-100.0, 50.0), Pos2::new(300.0, 50.0)];
+        assert_eq!(
+            clip_polyline(&points, clip()),
+            vec![Piece {
+                distance: 100.0,
+                points: vec![Pos2::new(0.0, 50.0), Pos2::new(100.0, 50.0)]
+            }]
+        );
+    }
+
+    #[test]
+    fn a_polyline_leaving_and_coming_back_gives_two_pieces() {
+        let points = [
+            Pos2::new(50.0, 50.0),
+            Pos2::new(50.0, 150.0),
+            Pos2::new(80.0, 150.0),
+            Pos2::new(80.0, 50.0),
+        ];
+        let pieces = clip_polyline(&points, clip());
+        assert_eq!(pieces.len(), 2, "{pieces:?}");
+        assert_eq!(pieces[0].points, vec![Pos2::new(50.0, 50.0), Pos2::new(50.0, 100.0)]);
+        assert_eq!(pieces[1].distance, 180.0);
+        assert_eq!(pieces[1].points, vec![Pos2::new(80.0, 100.0), Pos2::new(80.0, 50.0)]);
+    }
+
+    #[test]
+    fn segments_outside_or_only_grazing_a_corner_give_nothing() {
+        let beside = [Pos2::new(-10.0, -10.0), Pos2::new(-10.0, 200.0)];
+        assert!(clip_polyline(&beside, clip()).is_empty());
+        let diagonal_past_corner = [Pos2::new(150.0, 0.0), Pos2::new(250.0, 100.0)];
+        assert!(clip_polyline(&diagonal_past_corner, clip()).is_empty());
+        let touching_corner = [Pos2::new(100.0, 120.0), Pos2::new(120.0, 100.0)];
+        assert!(clip_polyline(&touching_corner, clip()).is_empty());
+    }
+
+    #[test]
+    fn a_diagonal_is_cut_where_it_crosses() {
+        let points = [Pos2::new(-50.0, -50.0), Pos2::new(150.0, 150.0)];
+        let pieces = clip_polyline(&points, clip());
+        assert_eq!(pieces.len(), 1);
+        let piece = &pieces[0];
+        assert!((piece.distance - 50.0 * std::f32::consts::SQRT_2).abs() < 1e-3);
+        assert!(piece.points[0].distance(Pos2::new(0.0, 0.0)) < 1e-3);
+        assert!(piece.points[1].distance(Pos2::new(100.0, 100.0)) < 1e-3);
+    }
+}

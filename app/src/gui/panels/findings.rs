@@ -43,10 +43,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
     }
 
     for severity in Severity::ALL.into_iter().rev() {
-        let group: Vec<&Finding> = findings
-            .iter()
-            .filter(|finding| finding.severity == severity)
-            .collect();
+        let group = &result.by_severity[severity as usize];
         if group.is_empty() {
             continue;
         }
@@ -61,34 +58,60 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             .id_salt(("severity", severity.name()))
             .default_open(true)
             .show(ui, |ui| {
-                for finding in group {
-                    finding_row_if_visible(app, ui, finding);
+                let selected = group.iter().position(|&index| {
+                    is_selected(&app.panels.findings, &findings[index])
+                });
+                let (before, after) = match selected {
+                    Some(position) => (&group[..position], &group[position + 1..]),
+                    None => (&group[..], &[][..]),
+                };
+                finding_rows(app, ui, findings, before);
+                if let Some(position) = selected {
+                    finding_row(app, ui, &findings[group[position]]);
                 }
+                finding_rows(app, ui, findings, after);
             });
     }
 }
 
-/// Shows a finding's row when it is in the visible part of the list, and otherwise only
-/// reserves its space. A large model has tens of thousands of findings, so laying out the
-/// text of every row would take far longer than a frame.
-fn finding_row_if_visible(app: &mut TrustmapApp, ui: &mut egui::Ui, finding: &Finding) {
-    let is_selected = app
-        .panels
-        .findings
+fn is_selected(state: &FindingsState, finding: &Finding) -> bool {
+    state
         .selected
         .as_ref()
-        .is_some_and(|(rule, title)| rule == finding.rule && *title == finding.title);
-    if is_selected {
-        finding_row(app, ui, finding);
+        .is_some_and(|(rule, title)| rule == finding.rule && *title == finding.title)
+}
+
+/// Shows the rows of `indices`, each one line high, laying out only those in the visible
+/// part of the list. The rows above and below it are passed over as one block of space
+/// each: a large model has tens of thousands of findings, and even reserving their rows one
+/// by one takes longer than a frame.
+fn finding_rows(app: &mut TrustmapApp, ui: &mut egui::Ui, findings: &[Finding], indices: &[usize]) {
+    if indices.is_empty() {
         return;
     }
-    let height = ui.spacing().interact_size.y;
-    let width = ui.available_width();
-    let (_, rect) = ui.allocate_space(egui::vec2(width, height));
-    if ui.is_rect_visible(rect) {
+    let row_height = ui.spacing().interact_size.y;
+    let pitch = row_height + ui.spacing().item_spacing.y;
+    let top = ui.cursor().top();
+    let visible = ui.clip_rect().y_range();
+    let first = (((visible.min - top) / pitch).floor().max(0.0) as usize).min(indices.len());
+    let end = (((visible.max - top) / pitch).ceil().max(0.0) as usize).clamp(first, indices.len());
+
+    skip_rows(ui, first, pitch);
+    for &index in &indices[first..end] {
+        let width = ui.available_width();
+        let (_, rect) = ui.allocate_space(egui::vec2(width, row_height));
         ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
-            finding_row(app, ui, finding);
+            finding_row(app, ui, &findings[index]);
         });
+    }
+    skip_rows(ui, indices.len() - end, pitch);
+}
+
+/// Reserves the space of `count` rows, `pitch` apart, as one block.
+fn skip_rows(ui: &mut egui::Ui, count: usize, pitch: f32) {
+    if count > 0 {
+        let height = count as f32 * pitch - ui.spacing().item_spacing.y;
+        ui.allocate_space(egui::vec2(ui.available_width(), height));
     }
 }
 
