@@ -10,6 +10,13 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+/// Every frame the window tessellates the canvas into meshes of megabytes and frees them.
+/// The system allocator hands such blocks back to the kernel and faults them in again on
+/// the next frame, which costs more than the tessellation itself on a large model;
+/// mimalloc keeps them for reuse.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
 

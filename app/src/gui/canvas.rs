@@ -48,6 +48,11 @@ const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.02..=8.0;
 /// Below this zoom, labels give way to plain shapes.
 const LABEL_MIN_ZOOM: f32 = 0.3;
 
+/// Below this zoom the canvas shows an overview, where a default node is a few points
+/// across: a node with findings is filled with its worst finding's colour instead of
+/// carrying a badge, and edges are plain lines without dashes, arrowheads or marks.
+const OVERVIEW_MAX_ZOOM: f32 = 0.15;
+
 /// Height of a zone's title bar in world units, where a zone can be grabbed.
 const ZONE_TITLE_HEIGHT: f32 = 28.0;
 

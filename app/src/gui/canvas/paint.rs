@@ -10,7 +10,7 @@ use trustmap_model::document::{Authentication, Document, EdgeKind, NodeKind, Poi
 use trustmap_model::geometry::{self, Diagram};
 
 use super::{
-    CanvasState, GRID, HANDLE_RADIUS, Hit, LABEL_MIN_ZOOM, ZONE_TITLE_HEIGHT, handle_world, to_pos,
+    CanvasState, GRID, HANDLE_RADIUS, Hit, LABEL_MIN_ZOOM, OVERVIEW_MAX_ZOOM, ZONE_TITLE_HEIGHT, handle_world, to_pos,
     to_rect,
 };
 use crate::gui::app::Selection;
@@ -202,14 +202,17 @@ impl Scene<'_> {
         } else {
             (style.color.gamma_multiply(fade), style.width)
         };
-        let stroke = Stroke::new(width, color);
+        let overview = camera.scaling < OVERVIEW_MAX_ZOOM;
+        // In the overview an edge is thinner, so that the nodes under a dense web of flows
+        // still show.
+        let stroke = Stroke::new(if overview { width - 1.0 } else { width }, color);
         let route: Vec<Pos2> = shape
             .route
             .iter()
             .map(|point| camera * to_pos(*point))
             .collect();
         for piece in clip_polyline(&route, clip) {
-            if style.dashed {
+            if style.dashed && !overview {
                 let phase = piece.distance % DASH_PERIOD;
                 painter.extend(Shape::dashed_line_with_offset(
                     &piece.points,
@@ -223,6 +226,9 @@ impl Scene<'_> {
             } else {
                 painter.add(PathShape::line(piece.points, stroke));
             }
+        }
+        if overview {
+            return;
         }
         let arrow: Vec<Pos2> = shape
             .arrow
@@ -271,10 +277,16 @@ impl Scene<'_> {
             Stroke::new(1.5, accent.gamma_multiply(fade))
         };
         let radius = (6.0 * zoom).clamp(0.0, 255.0) as u8;
+        let badge = self.badges.get(&node.id);
+        let overview = zoom < OVERVIEW_MAX_ZOOM;
+        let fill = match badge {
+            Some(badge) if overview => severity_color(badge.worst),
+            _ => Color32::WHITE,
+        };
         painter.rect(
             rect,
             CornerRadius::same(radius),
-            Color32::WHITE.gamma_multiply(if emphasis.dimmed { 0.6 } else { 1.0 }),
+            fill.gamma_multiply(if emphasis.dimmed { 0.6 } else { 1.0 }),
             stroke,
             StrokeKind::Inside,
         );
@@ -329,7 +341,9 @@ impl Scene<'_> {
             }
         }
 
-        if let Some(badge) = self.badges.get(&node.id) {
+        if let Some(badge) = badge
+            && !overview
+        {
             paint_badge(painter, rect.right_top(), *badge, zoom, fade);
         }
 
