@@ -233,23 +233,25 @@ fn coarse_edge_authorization(graph: &Graph<'_>) -> Vec<Finding> {
     findings
 }
 
-/// ID-4: a flow from a workforce user or group into a gateway that is not identity-aware.
+/// ID-4: a flow from a workforce user or group into a gateway that is not identity-aware,
+/// or straight into anything else of the system, where no gateway can weigh the request's
+/// context at all.
 fn workforce_without_context(graph: &Graph<'_>) -> Vec<Finding> {
     let base = base_severity("ID-4");
     let mut findings = Vec::new();
     for place @ (_, from, to) in graph.all_flows() {
-        let NodeKind::Gateway(gateway) = &graph.node(to).kind else {
+        if !is_workforce(graph, from) {
             continue;
-        };
-        if is_workforce(graph, from) && !gateway.identity_aware {
-            findings.push(flow_finding(
-                graph,
-                "ID-4",
-                base,
-                place,
-                "lets the workforce in through a gateway that is not identity-aware",
-            ));
         }
+        let title = match &graph.node(to).kind {
+            NodeKind::Gateway(gateway) if gateway.identity_aware => continue,
+            NodeKind::Gateway(_) => {
+                "lets the workforce in through a gateway that is not identity-aware"
+            }
+            NodeKind::External(_) => continue,
+            _ => "lets the workforce in directly, past any identity-aware gateway",
+        };
+        findings.push(flow_finding(graph, "ID-4", base, place, title));
     }
 
     // The Cedar part of ID-4 (a policy that permits a workforce principal a flow's action
@@ -806,6 +808,29 @@ mod tests {
         assert_eq!(places(&findings), [["ada", "gw"]]);
         assert_eq!(findings[0].severity, Severity::Medium);
         assert_eq!(findings[0].edges, ["ada-gw"]);
+    }
+
+    #[test]
+    fn id4_fails_workforce_straight_into_a_service_or_store() {
+        // ada → payments and ada → cards skip every gateway; ada → saas leaves the system.
+        let mut model = Model::new();
+        model.external("ada", ExternalSort::WorkforceUser { mfa: true });
+        model.external("saas", ExternalSort::Internet);
+        model.service("payments");
+        model.store("cards", DataStore::default());
+        model.flow("ada-payments", "ada", "payments", good_flow());
+        model.flow("ada-cards", "ada", "cards", good_flow());
+        model.flow("ada-saas", "ada", "saas", good_flow());
+
+        let findings = findings_of(&model.doc, "ID-4");
+
+        assert_eq!(places(&findings), [["ada", "payments"], ["ada", "cards"]]);
+        assert!(
+            findings
+                .iter()
+                .all(|finding| finding.title.contains("past any identity-aware gateway")),
+            "{findings:?}"
+        );
     }
 
     #[test]
