@@ -14,6 +14,9 @@ pub mod east_west;
 pub mod reach;
 pub mod rules;
 
+#[cfg(test)]
+mod equivalence;
+
 use std::fmt;
 
 use serde::Serialize;
@@ -168,16 +171,86 @@ fn rule_order(rule_id: &str) -> usize {
 
 /// Sorts findings into their stable report order: most severe first, then checklist order,
 /// then the places involved and the title.
+///
+/// Ids are compared through their ranks: every node and edge id the findings name is ranked
+/// once, so a comparison reads integers instead of strings. Ranks keep the order of the ids,
+/// and the sort is stable, so the order is the one the keys above give, ties in the order
+/// the findings came in.
 pub fn sort_findings(findings: &mut [Finding]) {
-    // Two stable sorts, the minor key first, so each finding's checklist position is looked
-    // up once rather than at every comparison.
-    findings.sort_by(|a, b| (&a.nodes, &a.edges, &a.title).cmp(&(&b.nodes, &b.edges, &b.title)));
-    findings.sort_by_cached_key(|finding| {
-        (
-            std::cmp::Reverse(finding.severity),
-            rule_order(finding.rule),
-        )
+    let order = report_order(findings);
+    apply_order(findings, order);
+}
+
+/// The sort key of one finding, without its title.
+struct SortKey {
+    severity: std::cmp::Reverse<Severity>,
+    rule: usize,
+    /// The ranks of its node ids, then those of its edge ids, in `ranks`.
+    ids: std::ops::Range<usize>,
+    nodes: usize,
+}
+
+/// Returns the indices of the findings in report order.
+fn report_order(findings: &[Finding]) -> Vec<usize> {
+    let mut rank: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    for finding in findings {
+        for id in finding.nodes.iter().chain(&finding.edges) {
+            rank.entry(id.as_str()).or_insert(0);
+        }
+    }
+    let mut distinct: Vec<&str> = rank.keys().copied().collect();
+    distinct.sort_unstable();
+    for (position, id) in distinct.into_iter().enumerate() {
+        rank.insert(id, u32::try_from(position).unwrap_or(u32::MAX));
+    }
+
+    let mut ranks = Vec::new();
+    let keys: Vec<SortKey> = findings
+        .iter()
+        .map(|finding| {
+            let start = ranks.len();
+            ranks.extend(
+                finding
+                    .nodes
+                    .iter()
+                    .chain(&finding.edges)
+                    .map(|id| rank[id.as_str()]),
+            );
+            SortKey {
+                severity: std::cmp::Reverse(finding.severity),
+                rule: rule_order(finding.rule),
+                ids: start..ranks.len(),
+                nodes: finding.nodes.len(),
+            }
+        })
+        .collect();
+
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (key_a, key_b) = (&keys[a], &keys[b]);
+        let (ids_a, ids_b) = (&ranks[key_a.ids.clone()], &ranks[key_b.ids.clone()]);
+        let (nodes_a, edges_a) = ids_a.split_at(key_a.nodes);
+        let (nodes_b, edges_b) = ids_b.split_at(key_b.nodes);
+        (key_a.severity, key_a.rule, nodes_a, edges_a)
+            .cmp(&(key_b.severity, key_b.rule, nodes_b, edges_b))
+            .then_with(|| findings[a].title.cmp(&findings[b].title))
     });
+    order
+}
+
+/// Moves the findings into the order given as the index of the finding for each position.
+fn apply_order(findings: &mut [Finding], order: Vec<usize>) {
+    let mut destination = vec![0; order.len()];
+    for (position, &from) in order.iter().enumerate() {
+        destination[from] = position;
+    }
+    for ix in 0..findings.len() {
+        while destination[ix] != ix {
+            let target = destination[ix];
+            findings.swap(ix, target);
+            destination.swap(ix, target);
+        }
+    }
 }
 
 /// Returns `Critical` when a node is a crown jewel, and the base severity otherwise.
