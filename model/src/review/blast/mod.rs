@@ -40,9 +40,12 @@
 //! shortest through own identities only.
 
 mod access;
+#[cfg(test)]
+mod equivalence;
 mod expansion;
 mod rev2;
 mod search;
+mod shared;
 #[cfg(test)]
 mod tests;
 
@@ -247,12 +250,11 @@ pub fn blast_radius(graph: &Graph<'_>, identity: NodeIx) -> BlastRadius {
 /// Ranks every identity and workforce user by blast radius: most crown jewels written
 /// first, then most crown jewels whose data is exposed, then most nodes reached, then by id.
 pub fn ranking(graph: &Graph<'_>) -> Ranking {
-    let mut search = Search::new(graph);
+    let mut shared = shared::Shared::new(graph);
     let mut entries: Vec<RankEntry> = compromisable(graph)
         .into_iter()
         .map(|principal| {
-            search.run(principal, Scope::Everything, Record::Nothing);
-            let tally = search.tally();
+            let tally = shared.tally(principal);
             RankEntry {
                 identity: graph.id(principal).to_owned(),
                 crown_jewels_written: tally.written,

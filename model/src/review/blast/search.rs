@@ -226,7 +226,7 @@ impl<'g, 'a> Search<'g, 'a> {
     /// Returns whether the holder has MFA: only a workforce user who signs in with MFA, or
     /// who (or whose workforce group) can assume or is a member of an identity provider that
     /// enforces MFA at sign-in.
-    fn holder_has_mfa(&mut self, start: NodeIx) -> bool {
+    pub fn holder_has_mfa(&mut self, start: NodeIx) -> bool {
         let graph = self.graph;
         match &graph.node(start).kind {
             NodeKind::External(external) => match external.sort {
@@ -445,6 +445,48 @@ impl<'g, 'a> Search<'g, 'a> {
                 let len = base + self.expansions.hop_len(&call.hop);
                 let source = Source::Call(index_u32(call_ix));
                 self.offer(principal, call.node, len, source, super::access::INVOKE);
+            }
+        }
+    }
+
+    /// Calls `visit` with every node that holding one principal gives access to, and the
+    /// access, as [`Search::run`] adds it for a held principal with [`Scope::Everything`]
+    /// (the principal's own holding excluded). It depends on nothing but the principal.
+    pub fn contribution(&mut self, principal: NodeIx, mut visit: impl FnMut(NodeIx, Bits)) {
+        let graph = self.graph;
+        let expansion = self.expansions.get(graph, principal);
+        let bounded = graph.has_boundary(principal);
+        for use_ix in expansion.grants.range() {
+            let grant = self.expansions.grants[use_ix];
+            for &node in graph.grant_targets(grant.edge) {
+                let mut bits = grant.bits & self.meaningful[node];
+                if bounded && bits != 0 {
+                    bits = cut_to_boundary(graph, principal, node, bits);
+                }
+                if bits != 0 {
+                    visit(node, bits);
+                }
+            }
+        }
+        for login_ix in expansion.logins.range() {
+            visit(self.expansions.logins[login_ix].node, READ | WRITE | LOGIN);
+        }
+        for membership_ix in expansion.memberships.range() {
+            visit(self.expansions.memberships[membership_ix].group, MEMBER);
+        }
+        for call_ix in expansion.calls.range() {
+            visit(self.expansions.calls[call_ix].node, super::access::INVOKE);
+        }
+    }
+
+    /// Calls `visit` with the target of every link from a principal that a holder without
+    /// MFA follows, and whether the link is an association.
+    pub fn links_without_mfa(&mut self, principal: NodeIx, mut visit: impl FnMut(NodeIx, bool)) {
+        let expansion = self.expansions.get(self.graph, principal);
+        for link_ix in expansion.links.range() {
+            let link = self.expansions.links[link_ix];
+            if !(link.kind == LinkKind::Assumption && link.mfa_required) {
+                visit(link.target, link.kind == LinkKind::Association);
             }
         }
     }
