@@ -172,70 +172,58 @@ fn rule_order(rule_id: &str) -> usize {
 /// Sorts findings into their stable report order: most severe first, then checklist order,
 /// then the places involved and the title.
 ///
-/// Ids are compared through their ranks: every node and edge id the findings name is ranked
-/// once, so a comparison reads integers instead of strings. Ranks keep the order of the ids,
-/// and the sort is stable, so the order is the one the keys above give, ties in the order
-/// the findings came in.
+/// The first node id of every finding is ranked once, so most comparisons read integers
+/// instead of strings; findings that tie on it compare their ids and titles. The sort is
+/// stable, so findings that tie on every key keep the order they came in.
 pub fn sort_findings(findings: &mut [Finding]) {
     let order = report_order(findings);
     apply_order(findings, order);
 }
 
-/// The sort key of one finding, without its title.
-struct SortKey {
-    severity: std::cmp::Reverse<Severity>,
-    rule: usize,
-    /// The ranks of its node ids, then those of its edge ids, in `ranks`.
-    ids: std::ops::Range<usize>,
-    nodes: usize,
-}
-
 /// Returns the indices of the findings in report order.
 fn report_order(findings: &[Finding]) -> Vec<usize> {
-    let mut rank: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
-    for finding in findings {
-        for id in finding.nodes.iter().chain(&finding.edges) {
-            rank.entry(id.as_str()).or_insert(0);
-        }
-    }
-    let mut distinct: Vec<&str> = rank.keys().copied().collect();
-    distinct.sort_unstable();
-    for (position, id) in distinct.into_iter().enumerate() {
-        rank.insert(id, u32::try_from(position).unwrap_or(u32::MAX));
-    }
-
-    let mut ranks = Vec::new();
-    let keys: Vec<SortKey> = findings
+    // Each first id is looked up once, giving its slot among the distinct first ids; the
+    // slots are then ranked by sorting the distinct ids alone.
+    let mut slot: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let firsts: Vec<Option<u32>> = findings
         .iter()
         .map(|finding| {
-            let start = ranks.len();
-            ranks.extend(
-                finding
-                    .nodes
-                    .iter()
-                    .chain(&finding.edges)
-                    .map(|id| rank[id.as_str()]),
-            );
-            SortKey {
-                severity: std::cmp::Reverse(finding.severity),
-                rule: rule_order(finding.rule),
-                ids: start..ranks.len(),
-                nodes: finding.nodes.len(),
-            }
+            let id = finding.nodes.first()?;
+            let next = u32::try_from(distinct.len()).unwrap_or(u32::MAX);
+            Some(*slot.entry(id.as_str()).or_insert_with(|| {
+                distinct.push(id.as_str());
+                next
+            }))
         })
         .collect();
+    let mut by_id: Vec<u32> = (0..u32::try_from(distinct.len()).unwrap_or(u32::MAX)).collect();
+    by_id.sort_unstable_by_key(|&id_slot| distinct[id_slot as usize]);
+    let mut rank_of_slot = vec![0; distinct.len()];
+    for (rank, &id_slot) in (1u64..).zip(&by_id) {
+        rank_of_slot[id_slot as usize] = rank;
+    }
 
-    let mut order: Vec<usize> = (0..findings.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (key_a, key_b) = (&keys[a], &keys[b]);
-        let (ids_a, ids_b) = (&ranks[key_a.ids.clone()], &ranks[key_b.ids.clone()]);
-        let (nodes_a, edges_a) = ids_a.split_at(key_a.nodes);
-        let (nodes_b, edges_b) = ids_b.split_at(key_b.nodes);
-        (key_a.severity, key_a.rule, nodes_a, edges_a)
-            .cmp(&(key_b.severity, key_b.rule, nodes_b, edges_b))
-            .then_with(|| findings[a].title.cmp(&findings[b].title))
+    // Severity, checklist position and the rank of the first id (0 for none) are packed in
+    // one integer beside the index.
+    let mut order: Vec<(u64, usize)> = findings
+        .iter()
+        .zip(firsts)
+        .enumerate()
+        .map(|(ix, (finding, first))| {
+            let severity = 4 - finding.severity as u64;
+            let rule = rule_order(finding.rule).min(0xff_ffff) as u64;
+            let first = first.map_or(0, |id_slot| rank_of_slot[id_slot as usize]);
+            ((severity << 56) | (rule << 32) | first.min(0xffff_ffff), ix)
+        })
+        .collect();
+    order.sort_by(|&(packed_a, a), &(packed_b, b)| {
+        packed_a.cmp(&packed_b).then_with(|| {
+            let (a, b) = (&findings[a], &findings[b]);
+            (&a.nodes, &a.edges, &a.title).cmp(&(&b.nodes, &b.edges, &b.title))
+        })
     });
-    order
+    order.into_iter().map(|(_, ix)| ix).collect()
 }
 
 /// Moves the findings into the order given as the index of the finding for each position.
