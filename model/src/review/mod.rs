@@ -312,14 +312,14 @@ pub fn review_with(doc: &Document, cache: &mut PolicyCache) -> Review {
 
     let reach = reach::answer(&graph);
     let defence = defence::answer(&graph);
-    let ranking = blast::ranking(&graph);
+    let (ranking, rev2) = blast::ranking_and_findings(&graph);
     let east_west = east_west::answer(&graph);
 
     let mut findings = Vec::new();
     findings.extend(checklist::findings(&graph));
     findings.extend(reach::findings(&graph, &reach));
     findings.extend(defence::findings(&graph, &defence));
-    findings.extend(blast::findings(&graph));
+    findings.extend(rev2);
     findings.extend(east_west::findings(&graph, &east_west));
     findings.extend(graph.cedar().findings.iter().cloned());
     let cedar_evaluated = !graph.cedar().any_unevaluated();

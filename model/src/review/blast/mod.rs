@@ -250,7 +250,18 @@ pub fn blast_radius(graph: &Graph<'_>, identity: NodeIx) -> BlastRadius {
 /// Ranks every identity and workforce user by blast radius: most crown jewels written
 /// first, then most crown jewels whose data is exposed, then most nodes reached, then by id.
 pub fn ranking(graph: &Graph<'_>) -> Ranking {
+    ranking_from(&mut shared::Shared::new(graph))
+}
+
+/// Returns the ranking and the REV-2 findings, as [`ranking`] and [`findings`] give them,
+/// computing the sets they share once.
+pub(crate) fn ranking_and_findings(graph: &Graph<'_>) -> (Ranking, Vec<crate::review::Finding>) {
     let mut shared = shared::Shared::new(graph);
+    (ranking_from(&mut shared), rev2::findings_from(&mut shared))
+}
+
+fn ranking_from(shared: &mut shared::Shared<'_, '_>) -> Ranking {
+    let graph = shared.graph();
     let mut entries: Vec<RankEntry> = compromisable(graph)
         .into_iter()
         .map(|principal| {

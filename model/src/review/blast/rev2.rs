@@ -45,8 +45,13 @@ impl Writes {
 /// writes to a crown jewel only through another identity, or to crown jewels in more than
 /// one account.
 pub fn findings(graph: &Graph<'_>) -> Vec<Finding> {
+    findings_from(&mut Shared::new(graph))
+}
+
+/// Returns the REV-2 findings, deciding them from shared sets already computed.
+pub(super) fn findings_from(shared: &mut Shared<'_, '_>) -> Vec<Finding> {
+    let graph = shared.graph();
     let cedar = cedar_not_evaluated(graph);
-    let mut shared = Shared::new(graph);
     let mut search = Search::new(graph);
     let mut findings = Vec::new();
     for principal in compromisable(graph) {

@@ -157,6 +157,11 @@ impl<'g, 'a> Shared<'g, 'a> {
         }
     }
 
+    /// Returns the graph.
+    pub fn graph(&self) -> &'g Graph<'a> {
+        self.search.graph()
+    }
+
     /// Returns whether the shared sets answer for a principal: it has no MFA.
     pub fn answers_for(&mut self, principal: NodeIx) -> bool {
         self.component[principal] != NONE && !self.search.holder_has_mfa(principal)
