@@ -173,7 +173,7 @@ fn rule_order(rule_id: &str) -> usize {
 /// then the places involved and the title.
 ///
 /// The first node id of every finding is ranked once, so most comparisons read integers
-/// instead of strings; findings that tie on it compare their ids and titles. The sort is
+/// instead of strings. Findings that tie on it compare their ids and titles. The sort is
 /// stable, so findings that tie on every key keep the order they came in.
 pub fn sort_findings(findings: &mut [Finding]) {
     let order = report_order(findings);
@@ -182,8 +182,8 @@ pub fn sort_findings(findings: &mut [Finding]) {
 
 /// Returns the indices of the findings in report order.
 fn report_order(findings: &[Finding]) -> Vec<usize> {
-    // Each first id is looked up once, giving its slot among the distinct first ids; the
-    // slots are then ranked by sorting the distinct ids alone.
+    // Each first id is looked up once, which gives its slot among the distinct first ids.
+    // Sorting the distinct ids alone then ranks the slots.
     let mut slot: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
     let mut distinct: Vec<&str> = Vec::new();
     let firsts: Vec<Option<u32>> = findings
