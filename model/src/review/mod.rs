@@ -14,6 +14,9 @@ pub mod east_west;
 pub mod reach;
 pub mod rules;
 
+#[cfg(test)]
+mod equivalence;
+
 use std::fmt;
 
 use serde::Serialize;
@@ -168,16 +171,74 @@ fn rule_order(rule_id: &str) -> usize {
 
 /// Sorts findings into their stable report order: most severe first, then checklist order,
 /// then the places involved and the title.
+///
+/// The first node id of every finding is ranked once, so most comparisons read integers
+/// instead of strings. Findings that tie on it compare their ids and titles. The sort is
+/// stable, so findings that tie on every key keep the order they came in.
 pub fn sort_findings(findings: &mut [Finding]) {
-    // Two stable sorts, the minor key first, so each finding's checklist position is looked
-    // up once rather than at every comparison.
-    findings.sort_by(|a, b| (&a.nodes, &a.edges, &a.title).cmp(&(&b.nodes, &b.edges, &b.title)));
-    findings.sort_by_cached_key(|finding| {
-        (
-            std::cmp::Reverse(finding.severity),
-            rule_order(finding.rule),
-        )
+    let order = report_order(findings);
+    apply_order(findings, order);
+}
+
+/// Returns the indices of the findings in report order.
+fn report_order(findings: &[Finding]) -> Vec<usize> {
+    // Each first id is looked up once, which gives its slot among the distinct first ids.
+    // Sorting the distinct ids alone then ranks the slots.
+    let mut slot: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
+    let mut distinct: Vec<&str> = Vec::new();
+    let firsts: Vec<Option<u32>> = findings
+        .iter()
+        .map(|finding| {
+            let id = finding.nodes.first()?;
+            let next = u32::try_from(distinct.len()).unwrap_or(u32::MAX);
+            Some(*slot.entry(id.as_str()).or_insert_with(|| {
+                distinct.push(id.as_str());
+                next
+            }))
+        })
+        .collect();
+    let mut by_id: Vec<u32> = (0..u32::try_from(distinct.len()).unwrap_or(u32::MAX)).collect();
+    by_id.sort_unstable_by_key(|&id_slot| distinct[id_slot as usize]);
+    let mut rank_of_slot = vec![0; distinct.len()];
+    for (rank, &id_slot) in (1u64..).zip(&by_id) {
+        rank_of_slot[id_slot as usize] = rank;
+    }
+
+    // Severity, checklist position and the rank of the first id (0 for none) are packed in
+    // one integer beside the index.
+    let mut order: Vec<(u64, usize)> = findings
+        .iter()
+        .zip(firsts)
+        .enumerate()
+        .map(|(ix, (finding, first))| {
+            let severity = 4 - finding.severity as u64;
+            let rule = rule_order(finding.rule).min(0xff_ffff) as u64;
+            let first = first.map_or(0, |id_slot| rank_of_slot[id_slot as usize]);
+            ((severity << 56) | (rule << 32) | first.min(0xffff_ffff), ix)
+        })
+        .collect();
+    order.sort_by(|&(packed_a, a), &(packed_b, b)| {
+        packed_a.cmp(&packed_b).then_with(|| {
+            let (a, b) = (&findings[a], &findings[b]);
+            (&a.nodes, &a.edges, &a.title).cmp(&(&b.nodes, &b.edges, &b.title))
+        })
     });
+    order.into_iter().map(|(_, ix)| ix).collect()
+}
+
+/// Moves the findings into the order given as the index of the finding for each position.
+fn apply_order(findings: &mut [Finding], order: Vec<usize>) {
+    let mut destination = vec![0; order.len()];
+    for (position, &from) in order.iter().enumerate() {
+        destination[from] = position;
+    }
+    for ix in 0..findings.len() {
+        while destination[ix] != ix {
+            let target = destination[ix];
+            findings.swap(ix, target);
+            destination.swap(ix, target);
+        }
+    }
 }
 
 /// Returns `Critical` when a node is a crown jewel, and the base severity otherwise.
@@ -251,14 +312,14 @@ pub fn review_with(doc: &Document, cache: &mut PolicyCache) -> Review {
 
     let reach = reach::answer(&graph);
     let defence = defence::answer(&graph);
-    let ranking = blast::ranking(&graph);
+    let (ranking, rev2) = blast::ranking_and_findings(&graph);
     let east_west = east_west::answer(&graph);
 
     let mut findings = Vec::new();
     findings.extend(checklist::findings(&graph));
     findings.extend(reach::findings(&graph, &reach));
     findings.extend(defence::findings(&graph, &defence));
-    findings.extend(blast::findings(&graph));
+    findings.extend(rev2);
     findings.extend(east_west::findings(&graph, &east_west));
     findings.extend(graph.cedar().findings.iter().cloned());
     let cedar_evaluated = !graph.cedar().any_unevaluated();

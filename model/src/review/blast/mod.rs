@@ -40,9 +40,12 @@
 //! shortest through own identities only.
 
 mod access;
+#[cfg(test)]
+mod equivalence;
 mod expansion;
 mod rev2;
 mod search;
+mod shared;
 #[cfg(test)]
 mod tests;
 
@@ -247,12 +250,22 @@ pub fn blast_radius(graph: &Graph<'_>, identity: NodeIx) -> BlastRadius {
 /// Ranks every identity and workforce user by blast radius: most crown jewels written
 /// first, then most crown jewels whose data is exposed, then most nodes reached, then by id.
 pub fn ranking(graph: &Graph<'_>) -> Ranking {
-    let mut search = Search::new(graph);
+    ranking_from(&mut shared::Shared::new(graph))
+}
+
+/// Returns the ranking and the REV-2 findings, as [`ranking`] and [`findings`] give them,
+/// computing the sets they share once.
+pub(crate) fn ranking_and_findings(graph: &Graph<'_>) -> (Ranking, Vec<crate::review::Finding>) {
+    let mut shared = shared::Shared::new(graph);
+    (ranking_from(&mut shared), rev2::findings_from(&mut shared))
+}
+
+fn ranking_from(shared: &mut shared::Shared<'_, '_>) -> Ranking {
+    let graph = shared.graph();
     let mut entries: Vec<RankEntry> = compromisable(graph)
         .into_iter()
         .map(|principal| {
-            search.run(principal, Scope::Everything, Record::Nothing);
-            let tally = search.tally();
+            let tally = shared.tally(principal);
             RankEntry {
                 identity: graph.id(principal).to_owned(),
                 crown_jewels_written: tally.written,

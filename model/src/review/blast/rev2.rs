@@ -11,10 +11,11 @@ use crate::review::{Finding, Severity};
 use super::access::WRITE;
 use super::expansion::{NONE, Step};
 use super::search::{Record, Scope, Search, compare_paths};
+use super::shared::Shared;
 use super::{cedar_not_evaluated, compromisable};
 
 /// The crown jewels one compromised principal writes to, for REV-2.
-struct Writes {
+pub(super) struct Writes {
     /// Crown jewels written only through another identity, in index order.
     through_another: Vec<NodeIx>,
     /// The crown jewels written, by the account they are in (a crown jewel in no account is
@@ -23,13 +24,13 @@ struct Writes {
 }
 
 impl Writes {
-    fn breach(&self) -> bool {
+    pub(super) fn breach(&self) -> bool {
         !self.through_another.is_empty() || self.by_account.len() > 1
     }
 
     /// Returns the crown jewels the finding names: those written only through another identity,
     /// and every crown jewel written when they lie in more than one account.
-    fn places(&self) -> Vec<NodeIx> {
+    pub(super) fn places(&self) -> Vec<NodeIx> {
         let mut places = self.through_another.clone();
         if self.by_account.len() > 1 {
             places.extend(self.by_account.values().flatten());
@@ -44,17 +45,29 @@ impl Writes {
 /// writes to a crown jewel only through another identity, or to crown jewels in more than
 /// one account.
 pub fn findings(graph: &Graph<'_>) -> Vec<Finding> {
+    findings_from(&mut Shared::new(graph))
+}
+
+/// Returns the REV-2 findings, deciding them from shared sets already computed.
+pub(super) fn findings_from(shared: &mut Shared<'_, '_>) -> Vec<Finding> {
+    let graph = shared.graph();
     let cedar = cedar_not_evaluated(graph);
     let mut search = Search::new(graph);
     let mut findings = Vec::new();
     for principal in compromisable(graph) {
-        search.run(principal, Scope::Writes, Record::Nothing);
-        let writes = writes(&search);
+        let written = if shared.answers_for(principal) {
+            shared.crown_jewels_written(principal)
+        } else {
+            search.run(principal, Scope::Writes, Record::Nothing);
+            crown_jewels_written(&search)
+        };
+        let writes = writes(graph, written);
         if !writes.breach() {
             continue;
         }
         let places = writes.places();
-        search.run(principal, Scope::Writes, Record::Nodes(&places));
+        // The finding reads the evidence and own access of its places alone.
+        search.run(principal, Scope::Writes, Record::Only(&places));
         let mut finding = finding(&search, &writes, &places);
         finding.cedar_not_evaluated = cedar;
         findings.push(finding);
@@ -62,19 +75,26 @@ pub fn findings(graph: &Graph<'_>) -> Vec<Finding> {
     findings
 }
 
-fn writes(search: &Search<'_, '_>) -> Writes {
+/// Returns the crown jewels the last run writes to, in index order, each with whether the
+/// compromised principal's own identities write it.
+pub(super) fn crown_jewels_written(search: &Search<'_, '_>) -> Vec<(NodeIx, bool)> {
     let graph = search.graph();
-    let mut written: Vec<NodeIx> = search
+    let mut written: Vec<(NodeIx, bool)> = search
         .touched()
         .iter()
         .copied()
         .filter(|&node| node != search.start())
         .filter(|&node| graph.is_crown_jewel(node) && search.bits(node) & WRITE != 0)
+        .map(|node| (node, search.own_bits(node) & WRITE != 0))
         .collect();
     written.sort_unstable();
+    written
+}
 
+/// Sorts the crown jewels written, given in index order, by account.
+pub(super) fn writes(graph: &Graph<'_>, written: Vec<(NodeIx, bool)>) -> Writes {
     let mut by_account: BTreeMap<NodeIx, Vec<NodeIx>> = BTreeMap::new();
-    for &node in &written {
+    for &(node, _) in &written {
         by_account
             .entry(account_of(graph, node))
             .or_default()
@@ -83,7 +103,8 @@ fn writes(search: &Search<'_, '_>) -> Writes {
     Writes {
         through_another: written
             .into_iter()
-            .filter(|&node| search.own_bits(node) & WRITE == 0)
+            .filter(|&(_, own)| !own)
+            .map(|(node, _)| node)
             .collect(),
         by_account,
     }
@@ -98,7 +119,7 @@ fn account_of(graph: &Graph<'_>, node: NodeIx) -> NodeIx {
 }
 
 /// Builds the finding of one principal from a run that recorded the evidence of `places`.
-fn finding(search: &Search<'_, '_>, writes: &Writes, places: &[NodeIx]) -> Finding {
+pub(super) fn finding(search: &Search<'_, '_>, writes: &Writes, places: &[NodeIx]) -> Finding {
     let graph = search.graph();
     let principal = search.start();
 

@@ -29,6 +29,9 @@ pub(super) enum Record<'r> {
     All,
     /// Only these nodes'.
     Nodes(&'r [NodeIx]),
+    /// Only these nodes', and the run gathers the access to these nodes alone: the bits of
+    /// every other node stay empty.
+    Only(&'r [NodeIx]),
 }
 
 /// The access a run gathers.
@@ -61,6 +64,17 @@ struct Candidate {
     principal: NodeIx,
     node: NodeIx,
     source: Source,
+}
+
+/// One grant use of a held principal, while its targets are gathered.
+#[derive(Clone, Copy, Debug)]
+struct GrantOn {
+    principal: NodeIx,
+    use_ix: usize,
+    bits: Bits,
+    len: u32,
+    bounded: bool,
+    own: bool,
 }
 
 /// The exposure of a node's data to the holder's read, and the key that decrypts it.
@@ -135,6 +149,9 @@ pub(super) struct Search<'g, 'a> {
     scope: Scope,
     want_all: bool,
     want: Vec<u32>,
+    /// The nodes the run gathers access to, in index order, when it gathers only some.
+    only: Vec<NodeIx>,
+    restricted: bool,
     own_paths: PrincipalPaths,
     full_paths: PrincipalPaths,
     best: HashMap<(NodeIx, Bits), Candidate>,
@@ -167,6 +184,8 @@ impl<'g, 'a> Search<'g, 'a> {
             scope: Scope::Everything,
             want_all: false,
             want: Vec::new(),
+            only: Vec::new(),
+            restricted: false,
             own_paths: PrincipalPaths::default(),
             full_paths: PrincipalPaths::default(),
             best: HashMap::new(),
@@ -195,7 +214,14 @@ impl<'g, 'a> Search<'g, 'a> {
         self.want_all = matches!(record, Record::All);
         self.best.clear();
         self.best_own.clear();
-        if let Record::Nodes(nodes) = record {
+        self.restricted = matches!(record, Record::Only(_));
+        self.only.clear();
+        if let Record::Nodes(nodes) | Record::Only(nodes) = record {
+            if self.restricted {
+                self.only.extend_from_slice(nodes);
+                self.only.sort_unstable();
+                self.only.dedup();
+            }
             if self.want.is_empty() {
                 self.want = vec![0; self.graph.node_count()];
             }
@@ -226,7 +252,7 @@ impl<'g, 'a> Search<'g, 'a> {
     /// Returns whether the holder has MFA: only a workforce user who signs in with MFA, or
     /// who (or whose workforce group) can assume or is a member of an identity provider that
     /// enforces MFA at sign-in.
-    fn holder_has_mfa(&mut self, start: NodeIx) -> bool {
+    pub fn holder_has_mfa(&mut self, start: NodeIx) -> bool {
         let graph = self.graph;
         match &graph.node(start).kind {
             NodeKind::External(external) => match external.sort {
@@ -388,7 +414,7 @@ impl<'g, 'a> Search<'g, 'a> {
         for held_ix in 0..self.held.len() {
             let principal = self.held[held_ix];
             let own = self.principal_own[principal];
-            if principal != self.start {
+            if principal != self.start && self.gathers(principal) {
                 self.add(principal, HELD, own);
             }
             let base = if self.recording {
@@ -405,22 +431,34 @@ impl<'g, 'a> Search<'g, 'a> {
                     continue;
                 }
                 let len = base + self.chain_len(grant.membership) + 1;
-                for &node in graph.grant_targets(grant.edge) {
-                    let mut bits = grant.bits & self.meaningful[node];
-                    if bounded && bits != 0 {
-                        bits = cut_to_boundary(graph, principal, node, bits);
+                let targets = graph.grant_targets(grant.edge);
+                let granted = GrantOn {
+                    principal,
+                    use_ix,
+                    bits: grant.bits,
+                    len,
+                    bounded,
+                    own,
+                };
+                if self.restricted {
+                    for only_ix in 0..self.only.len() {
+                        let node = self.only[only_ix];
+                        if targets.binary_search(&node).is_ok() {
+                            self.grant_on(granted, node);
+                        }
                     }
-                    if bits == 0 {
-                        continue;
+                } else {
+                    for &node in targets {
+                        self.grant_on(granted, node);
                     }
-                    self.add(node, bits, own);
-                    let source = Source::Grant(index_u32(use_ix));
-                    self.offer(principal, node, len, source, bits);
                 }
             }
 
             for login_ix in expansion.logins.range() {
                 let login = self.expansions.logins[login_ix];
+                if !self.gathers(login.node) {
+                    continue;
+                }
                 self.add(login.node, READ | WRITE | LOGIN, own);
                 let len = base + self.expansions.hop_len(&login.hop);
                 let source = Source::Login(index_u32(login_ix));
@@ -433,6 +471,9 @@ impl<'g, 'a> Search<'g, 'a> {
 
             for membership_ix in expansion.memberships.range() {
                 let group = self.expansions.memberships[membership_ix].group;
+                if !self.gathers(group) {
+                    continue;
+                }
                 self.add(group, MEMBER, own);
                 let len = base + self.chain_len(index_u32(membership_ix));
                 let source = Source::Membership(index_u32(membership_ix));
@@ -441,12 +482,76 @@ impl<'g, 'a> Search<'g, 'a> {
 
             for call_ix in expansion.calls.range() {
                 let call = self.expansions.calls[call_ix];
+                if !self.gathers(call.node) {
+                    continue;
+                }
                 self.add(call.node, super::access::INVOKE, own);
                 let len = base + self.expansions.hop_len(&call.hop);
                 let source = Source::Call(index_u32(call_ix));
                 self.offer(principal, call.node, len, source, super::access::INVOKE);
             }
         }
+    }
+
+    /// Calls `visit` with every node that holding one principal gives access to, and the
+    /// access, as [`Search::run`] adds it for a held principal with [`Scope::Everything`]
+    /// (the principal's own holding excluded). It depends on nothing but the principal.
+    pub fn contribution(&mut self, principal: NodeIx, mut visit: impl FnMut(NodeIx, Bits)) {
+        let graph = self.graph;
+        let expansion = self.expansions.get(graph, principal);
+        let bounded = graph.has_boundary(principal);
+        for use_ix in expansion.grants.range() {
+            let grant = self.expansions.grants[use_ix];
+            for &node in graph.grant_targets(grant.edge) {
+                let mut bits = grant.bits & self.meaningful[node];
+                if bounded && bits != 0 {
+                    bits = cut_to_boundary(graph, principal, node, bits);
+                }
+                if bits != 0 {
+                    visit(node, bits);
+                }
+            }
+        }
+        for login_ix in expansion.logins.range() {
+            visit(self.expansions.logins[login_ix].node, READ | WRITE | LOGIN);
+        }
+        for membership_ix in expansion.memberships.range() {
+            visit(self.expansions.memberships[membership_ix].group, MEMBER);
+        }
+        for call_ix in expansion.calls.range() {
+            visit(self.expansions.calls[call_ix].node, super::access::INVOKE);
+        }
+    }
+
+    /// Calls `visit` with the target of every link from a principal that a holder without
+    /// MFA follows, and whether the link is an association.
+    pub fn links_without_mfa(&mut self, principal: NodeIx, mut visit: impl FnMut(NodeIx, bool)) {
+        let expansion = self.expansions.get(self.graph, principal);
+        for link_ix in expansion.links.range() {
+            let link = self.expansions.links[link_ix];
+            if !(link.kind == LinkKind::Assumption && link.mfa_required) {
+                visit(link.target, link.kind == LinkKind::Association);
+            }
+        }
+    }
+
+    /// Returns whether the run gathers the access to a node.
+    fn gathers(&self, node: NodeIx) -> bool {
+        !self.restricted || self.want[node] == self.generation
+    }
+
+    /// Adds what one grant use gives on one node it covers.
+    fn grant_on(&mut self, granted: GrantOn, node: NodeIx) {
+        let mut bits = granted.bits & self.meaningful[node];
+        if granted.bounded && bits != 0 {
+            bits = cut_to_boundary(self.graph, granted.principal, node, bits);
+        }
+        if bits == 0 {
+            return;
+        }
+        self.add(node, bits, granted.own);
+        let source = Source::Grant(index_u32(granted.use_ix));
+        self.offer(granted.principal, node, granted.len, source, bits);
     }
 
     fn chain_len(&self, membership: u32) -> u32 {
