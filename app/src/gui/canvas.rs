@@ -42,8 +42,10 @@ use super::app::TrustmapApp;
 /// Spacing of the grid, and the step positions snap to, in world units.
 pub const GRID: f32 = 20.0;
 
-/// The zoom range of the camera, in screen points per world unit.
-const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.02..=8.0;
+/// The zoom range of the camera, in screen points per world unit. The lower end lets the
+/// largest model a file may hold (200,000 nodes, laid out some 130,000 world units tall)
+/// fit a canvas a few hundred points high.
+const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.002..=8.0;
 
 /// Below this zoom, labels give way to plain shapes.
 const LABEL_MIN_ZOOM: f32 = 0.3;
@@ -1067,6 +1069,19 @@ mod tests {
         };
         assert!(!layers.shows_edge(&EdgeKind::Grants(Default::default())));
         assert!(layers.shows_edge(&EdgeKind::RunsAs));
+    }
+
+    #[test]
+    fn fit_shows_the_largest_model_a_file_may_hold() {
+        let mut canvas = CanvasState::default();
+        let world = Rect::from_min_size(Pos2::ZERO, Vec2::new(90_000.0, 130_000.0));
+        let screen = Rect::from_min_size(Pos2::new(130.0, 20.0), Vec2::new(860.0, 300.0));
+
+        canvas.fit(world, screen);
+
+        let shown = canvas.screen_from_world * world;
+        assert!(screen.expand(0.01).contains_rect(shown), "{shown:?} in {screen:?}");
+        assert!(shown.height() > 250.0, "{shown:?}");
     }
 
     #[test]
