@@ -1080,7 +1080,10 @@ mod tests {
         canvas.fit(world, screen);
 
         let shown = canvas.screen_from_world * world;
-        assert!(screen.expand(0.01).contains_rect(shown), "{shown:?} in {screen:?}");
+        assert!(
+            screen.expand(0.01).contains_rect(shown),
+            "{shown:?} in {screen:?}"
+        );
         assert!(shown.height() > 250.0, "{shown:?}");
     }
 

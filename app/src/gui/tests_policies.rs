@@ -398,6 +398,65 @@ fn own_schema_gets_its_own_editor() {
 }
 
 #[test]
+fn mappings_are_edited_one_field_at_a_time() {
+    let mut harness = blueprint_on_policies_tab();
+    let store = |harness: &Harness<'_, TrustmapApp>| harness.state().doc.policy_stores[0].clone();
+
+    // The entity types show only once the store has its own schema.
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "service")
+            .is_none()
+    );
+    harness
+        .get_by_label("Own schema (otherwise derived from the model)")
+        .click_accesskit();
+    harness.run_steps(3);
+
+    type_into(&mut harness, "service", "Bank::Service");
+    assert!(
+        store(&harness).entity_types.is_empty(),
+        "nothing applied while typing"
+    );
+    harness.key_press(Key::Enter);
+    settle_review(&mut harness);
+    assert_eq!(
+        store(&harness)
+            .entity_types
+            .get("service")
+            .map(String::as_str),
+        Some("Bank::Service")
+    );
+
+    type_into(&mut harness, "mfa", "session.mfa");
+    harness.key_press(Key::Enter);
+    settle_review(&mut harness);
+    assert_eq!(
+        store(&harness).context_paths.get("mfa").map(String::as_str),
+        Some("session.mfa")
+    );
+
+    // Each field was one undo step, and the field shows the undone value.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    settle_review(&mut harness);
+    assert!(store(&harness).context_paths.is_empty());
+    assert_eq!(store(&harness).entity_types.len(), 1);
+    let field = harness.get_by_role_and_label(Role::TextInput, "mfa");
+    assert_eq!(field.value().as_deref(), Some(""));
+
+    // Emptying a field removes its entry.
+    harness
+        .get_by_role_and_label(Role::TextInput, "service")
+        .focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.key_press(Key::Enter);
+    harness.run_steps(2);
+    assert!(store(&harness).entity_types.is_empty());
+}
+
+#[test]
 fn every_widget_of_the_tab_is_named() {
     // The harness panics on an unnamed widget a user can act on whenever the window
     // settles. Each step opens another part of the tab.

@@ -10,8 +10,8 @@ use trustmap_model::document::{Authentication, Document, EdgeKind, NodeKind, Poi
 use trustmap_model::geometry::{self, Diagram};
 
 use super::{
-    CanvasState, GRID, HANDLE_RADIUS, Hit, LABEL_MIN_ZOOM, OVERVIEW_MAX_ZOOM, ZONE_TITLE_HEIGHT, handle_world, to_pos,
-    to_rect,
+    CanvasState, GRID, HANDLE_RADIUS, Hit, LABEL_MIN_ZOOM, OVERVIEW_MAX_ZOOM, ZONE_TITLE_HEIGHT,
+    handle_world, to_pos, to_rect,
 };
 use crate::gui::app::Selection;
 use crate::gui::icons::{IconKind, Icons};
@@ -740,7 +740,11 @@ mod tests {
 
     #[test]
     fn a_polyline_inside_is_one_whole_piece() {
-        let points = [Pos2::new(10.0, 10.0), Pos2::new(50.0, 10.0), Pos2::new(50.0, 90.0)];
+        let points = [
+            Pos2::new(10.0, 10.0),
+            Pos2::new(50.0, 10.0),
+            Pos2::new(50.0, 90.0),
+        ];
         assert_eq!(
             clip_polyline(&points, clip()),
             vec![Piece {
@@ -772,9 +776,15 @@ mod tests {
         ];
         let pieces = clip_polyline(&points, clip());
         assert_eq!(pieces.len(), 2, "{pieces:?}");
-        assert_eq!(pieces[0].points, vec![Pos2::new(50.0, 50.0), Pos2::new(50.0, 100.0)]);
+        assert_eq!(
+            pieces[0].points,
+            vec![Pos2::new(50.0, 50.0), Pos2::new(50.0, 100.0)]
+        );
         assert_eq!(pieces[1].distance, 180.0);
-        assert_eq!(pieces[1].points, vec![Pos2::new(80.0, 100.0), Pos2::new(80.0, 50.0)]);
+        assert_eq!(
+            pieces[1].points,
+            vec![Pos2::new(80.0, 100.0), Pos2::new(80.0, 50.0)]
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         let label = ui.label("Reviewer");
         ui.add(
             egui::TextEdit::singleline(&mut app.panels.checklist.reviewer)
+                .id_salt("checklist-reviewer")
                 .hint_text("Your name")
                 .desired_width(200.0),
         )
@@ -135,6 +136,7 @@ fn verdict_form(app: &mut TrustmapApp, ui: &mut egui::Ui, item: &ItemResult) {
         let label = ui.label("Comment");
         ui.add(
             egui::TextEdit::singleline(&mut draft.comment)
+                .id_salt(("checklist-comment", item.id))
                 .hint_text("Why")
                 .desired_width(360.0),
         )

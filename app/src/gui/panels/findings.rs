@@ -58,9 +58,9 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             .id_salt(("severity", severity.name()))
             .default_open(true)
             .show(ui, |ui| {
-                let selected = group.iter().position(|&index| {
-                    is_selected(&app.panels.findings, &findings[index])
-                });
+                let selected = group
+                    .iter()
+                    .position(|&index| is_selected(&app.panels.findings, &findings[index]));
                 let (before, after) = match selected {
                     Some(position) => (&group[..position], &group[position + 1..]),
                     None => (&group[..], &[][..]),

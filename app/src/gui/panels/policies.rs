@@ -8,6 +8,7 @@
 //! pending, the editor shows the document's text, so undo and redo show there too.
 
 mod highlight;
+mod mappings;
 mod request_form;
 
 use std::ops::Range;
@@ -23,6 +24,7 @@ use trustmap_model::policy::{PolicyCache, Problem, RequestChoices, Stage};
 
 use crate::gui::app::TrustmapApp;
 
+pub use mappings::MappingDrafts;
 pub use request_form::RequestForm;
 
 /// Seconds without a keystroke after which a draft becomes an edit.
@@ -117,6 +119,8 @@ pub struct PoliciesState {
     pub form: RequestForm,
     /// The template link being written.
     pub link: LinkForm,
+    /// The text in the mapping fields.
+    pub mappings: MappingDrafts,
     /// The place a clicked problem moves the cursor to: the field and the character index.
     pub cursor: Option<(Field, usize)>,
     choices: Option<(u64, String, Result<Arc<RequestChoices>, String>)>,
@@ -133,6 +137,7 @@ impl std::fmt::Debug for PoliciesState {
             .field("schema", &self.schema)
             .field("form", &self.form)
             .field("link", &self.link)
+            .field("mappings", &self.mappings)
             .field("cursor", &self.cursor)
             .finish_non_exhaustive()
     }
@@ -212,7 +217,9 @@ fn store_list(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let label = ui.label("New id");
             ui.add(
-                egui::TextEdit::singleline(&mut app.panels.policies.new_id).desired_width(110.0),
+                egui::TextEdit::singleline(&mut app.panels.policies.new_id)
+                    .id_salt("policy-store-new-id")
+                    .desired_width(110.0),
             )
             .labelled_by(label.id);
         });
@@ -380,7 +387,7 @@ fn store_details(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
         problem_list(app, ui, Field::Schema, &schema_problems, false);
     }
 
-    mappings(ui, &store);
+    mappings::show(app, ui, &store);
 }
 
 /// Draws a monospace editor for one field, with each problem's text highlighted.
@@ -550,8 +557,13 @@ fn link_form(app: &mut TrustmapApp, ui: &mut egui::Ui, store: &str) {
         ];
         for (name, value) in fields {
             let label = ui.label(name);
-            ui.add(egui::TextEdit::singleline(value).desired_width(110.0))
-                .labelled_by(label.id);
+            // A stable id keeps the focus while the problems listed above come and go.
+            ui.add(
+                egui::TextEdit::singleline(value)
+                    .id_salt(("policy-link-form", name))
+                    .desired_width(110.0),
+            )
+            .labelled_by(label.id);
         }
         add = ui.button("Add link").clicked();
     });
@@ -596,31 +608,6 @@ fn set_own_schema(app: &mut TrustmapApp, store: &PolicyStore, own: bool) {
     changed.schema = own.then(|| NEW_SCHEMA_TEXT.to_owned());
     app.panels.policies.schema = Draft::default();
     replace(app, changed);
-}
-
-fn mappings(ui: &mut egui::Ui, store: &PolicyStore) {
-    let tables = [
-        ("Entity types", "policy-entity-types", &store.entity_types),
-        (
-            "Context paths",
-            "policy-context-paths",
-            &store.context_paths,
-        ),
-    ];
-    for (title, salt, map) in tables {
-        if map.is_empty() {
-            continue;
-        }
-        ui.add_space(6.0);
-        ui.label(RichText::new(title).strong());
-        egui::Grid::new(salt).striped(true).show(ui, |ui| {
-            for (from, to) in map {
-                ui.label(from);
-                ui.label(RichText::new(to).monospace());
-                ui.end_row();
-            }
-        });
-    }
 }
 
 /// Applies the pending drafts once the pause after the last keystroke has passed, and

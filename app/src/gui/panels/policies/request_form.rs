@@ -66,6 +66,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
     let label = ui.label("Context (JSON)");
     ui.add(
         egui::TextEdit::multiline(&mut form.context)
+            .id_salt("request-context")
             .code_editor()
             .desired_rows(5)
             .desired_width(f32::INFINITY),
@@ -99,8 +100,12 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui, id: &str) {
 fn uid_field(ui: &mut egui::Ui, name: &str, value: &mut String, options: &[String]) {
     ui.horizontal(|ui| {
         let label = ui.label(name);
-        ui.add(egui::TextEdit::singleline(value).desired_width(FORM_WIDTH - 80.0))
-            .labelled_by(label.id);
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .id_salt(("request-uid", name))
+                .desired_width(FORM_WIDTH - 80.0),
+        )
+        .labelled_by(label.id);
     });
     egui::ComboBox::from_label(format!("{name} from the model"))
         .selected_text("")
