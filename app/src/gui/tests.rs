@@ -1381,3 +1381,48 @@ fn second_export_waits_for_the_first() {
     assert!(first.is_file());
     assert!(!second.exists());
 }
+
+#[test]
+fn long_finding_titles_stay_on_one_line() {
+    use trustmap_model::document::{Edge, Flow, Node, NodeKind, Service};
+
+    let mut app = app_with(ScriptedDialogs::default());
+    let long = "with a name far too long for one line of the findings list ".repeat(8);
+    let mut doc = Document::new("long labels");
+    for index in 0..3 {
+        let mut node = Node::new(
+            format!("service-{index}"),
+            format!("Service {index} {long}"),
+            NodeKind::Service(Service::default()),
+        );
+        node.position.x = index as f32 * 300.0;
+        doc.nodes.push(node);
+    }
+    for index in 0..2 {
+        doc.edges.push(Edge {
+            id: format!("flow-{index}"),
+            from: format!("service-{index}"),
+            to: format!("service-{}", index + 1),
+            kind: EdgeKind::Flow(Flow::default()),
+        });
+    }
+    app.doc = doc;
+    app.document_changed();
+    let mut harness = harness(app);
+    harness.run_steps(3);
+
+    let rows: Vec<egui::Rect> = harness
+        .get_all_by_label_contains("authenticates its caller")
+        .map(|node| node.rect())
+        .collect();
+    assert!(rows.len() >= 2, "{rows:?}");
+    let line = harness.ctx.global_style().spacing.interact_size.y;
+    for pair in rows.windows(2) {
+        assert!(
+            pair[0].height() <= line + 1.0,
+            "one line high: {:?}",
+            pair[0]
+        );
+        assert!(pair[0].bottom() <= pair[1].top(), "no overlap: {pair:?}");
+    }
+}

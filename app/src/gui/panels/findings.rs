@@ -101,6 +101,9 @@ fn finding_rows(app: &mut TrustmapApp, ui: &mut egui::Ui, findings: &[Finding], 
         let width = ui.available_width();
         let (_, rect) = ui.allocate_space(egui::vec2(width, row_height));
         ui.scope_builder(egui::UiBuilder::new().max_rect(rect), |ui| {
+            // Every row is one line high, so a long title ends in an ellipsis instead of
+            // wrapping over the next row.
+            ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
             finding_row(app, ui, &findings[index]);
         });
     }
