@@ -1,4 +1,5 @@
-//! The node-kind icons, rendered once from the bundled SVG files into egui textures.
+//! The node-kind icons, rendered once from the bundled SVG files into egui textures. The
+//! export draws the same icons as outlines.
 //!
 //! Each icon is rendered at two resolutions, so it stays sharp from a small box at low zoom
 //! to a large one when zoomed in. The canvas picks the smallest that is at least as large
@@ -6,86 +7,24 @@
 
 use egui::{ColorImage, TextureHandle, TextureOptions};
 use resvg::{tiny_skia, usvg};
-use trustmap_model::document::NodeKind;
+pub use trustmap_model::export::icons::Icon;
 
 /// The icon sizes rendered, in physical pixels.
 const SIZES: [u32; 2] = [48, 192];
 
-/// The icon of a node kind.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum IconKind {
-    /// An external node.
-    External,
-    /// A gateway.
-    Gateway,
-    /// A service.
-    Service,
-    /// A data store.
-    DataStore,
-    /// A secret.
-    Secret,
-    /// A KMS key.
-    Key,
-    /// An identity.
-    Identity,
-    /// A zone.
-    Zone,
-}
-
-impl IconKind {
-    /// Every icon, in palette order.
-    pub const ALL: [Self; 8] = [
-        Self::External,
-        Self::Gateway,
-        Self::Service,
-        Self::DataStore,
-        Self::Secret,
-        Self::Key,
-        Self::Identity,
-        Self::Zone,
-    ];
-
-    /// Returns the icon of a node kind.
-    pub fn of(kind: &NodeKind) -> Self {
-        match kind {
-            NodeKind::External(_) => Self::External,
-            NodeKind::Gateway(_) => Self::Gateway,
-            NodeKind::Service(_) => Self::Service,
-            NodeKind::DataStore(_) => Self::DataStore,
-            NodeKind::Secret(_) => Self::Secret,
-            NodeKind::Key(_) => Self::Key,
-            NodeKind::Identity(_) => Self::Identity,
-            NodeKind::Zone(_) => Self::Zone,
-        }
-    }
-
-    fn svg(self) -> &'static [u8] {
-        match self {
-            Self::External => include_bytes!("../../../assets/icons/external.svg"),
-            Self::Gateway => include_bytes!("../../../assets/icons/gateway.svg"),
-            Self::Service => include_bytes!("../../../assets/icons/service.svg"),
-            Self::DataStore => include_bytes!("../../../assets/icons/data-store.svg"),
-            Self::Secret => include_bytes!("../../../assets/icons/secret.svg"),
-            Self::Key => include_bytes!("../../../assets/icons/key.svg"),
-            Self::Identity => include_bytes!("../../../assets/icons/identity.svg"),
-            Self::Zone => include_bytes!("../../../assets/icons/zone.svg"),
-        }
-    }
-}
-
 /// The rendered icons.
 pub struct Icons {
-    textures: Vec<(IconKind, [Option<TextureHandle>; SIZES.len()])>,
+    textures: Vec<(Icon, [Option<TextureHandle>; SIZES.len()])>,
 }
 
 impl Icons {
     /// Renders every icon at every size and uploads them to the context. An icon that
     /// fails to render is logged and left out; its nodes are drawn without one.
     pub fn load(ctx: &egui::Context) -> Self {
-        let textures = IconKind::ALL
+        let textures = Icon::ALL
             .into_iter()
             .map(|kind| {
-                let handles = SIZES.map(|size| match render(kind.svg(), size) {
+                let handles = SIZES.map(|size| match render(kind.svg().as_bytes(), size) {
                     Ok(image) => Some(ctx.load_texture(
                         format!("icon-{kind:?}-{size}"),
                         image,
@@ -103,7 +42,7 @@ impl Icons {
     }
 
     /// Returns the texture of an icon best suited to a side of `pixels` physical pixels.
-    pub fn texture(&self, kind: IconKind, pixels: f32) -> Option<&TextureHandle> {
+    pub fn texture(&self, kind: Icon, pixels: f32) -> Option<&TextureHandle> {
         let (_, handles) = self.textures.iter().find(|(known, _)| *known == kind)?;
         let index = SIZES
             .iter()
@@ -140,8 +79,8 @@ mod tests {
 
     #[test]
     fn every_icon_renders_with_ink() {
-        for kind in IconKind::ALL {
-            let image = render(kind.svg(), 48).expect("bundled icon renders");
+        for kind in Icon::ALL {
+            let image = render(kind.svg().as_bytes(), 48).expect("bundled icon renders");
             assert_eq!(image.size, [48, 48]);
             let inked = image.pixels.iter().filter(|pixel| pixel.a() > 0).count();
             assert!(

@@ -76,7 +76,8 @@ impl Icon {
         }
     }
 
-    fn source(self) -> &'static str {
+    /// Returns the icon's SVG source, as bundled from `assets/icons/`.
+    pub fn svg(self) -> &'static str {
         match self {
             Self::External => include_str!("../../../assets/icons/external.svg"),
             Self::Gateway => include_str!("../../../assets/icons/gateway.svg"),
@@ -93,7 +94,7 @@ impl Icon {
     pub fn outline(self) -> &'static Outline {
         static OUTLINES: OnceLock<Vec<Outline>> = OnceLock::new();
         let outlines =
-            OUTLINES.get_or_init(|| Self::ALL.iter().map(|icon| parse(icon.source())).collect());
+            OUTLINES.get_or_init(|| Self::ALL.iter().map(|icon| parse(icon.svg())).collect());
         let ix = Self::ALL.iter().position(|icon| *icon == self).unwrap_or(0);
         &outlines[ix]
     }

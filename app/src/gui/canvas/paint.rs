@@ -14,7 +14,7 @@ use super::{
     handle_world, to_pos, to_rect,
 };
 use crate::gui::app::Selection;
-use crate::gui::icons::{IconKind, Icons};
+use crate::gui::icons::{Icon, Icons};
 use crate::gui::live_review::Badge;
 use crate::gui::text::display;
 
@@ -153,7 +153,7 @@ impl Scene<'_> {
             let icon_side = (title_height - 8.0).max(0.0);
             self.paint_icon(
                 painter,
-                IconKind::Zone,
+                Icon::Zone,
                 Rect::from_min_size(rect.min + Vec2::splat(4.0), Vec2::splat(icon_side)),
                 fade,
             );
@@ -308,7 +308,7 @@ impl Scene<'_> {
                 Pos2::new(rect.min.x + 8.0 * zoom, rect.center().y - icon_side / 2.0),
                 Vec2::splat(icon_side),
             );
-            self.paint_icon(painter, IconKind::of(&node.kind), icon_rect, fade);
+            self.paint_icon(painter, Icon::of(&node.kind), icon_rect, fade);
 
             let left = icon_rect.max.x + 8.0 * zoom;
             let width = (rect.max.x - left - 6.0 * zoom).max(0.0);
@@ -361,7 +361,7 @@ impl Scene<'_> {
         }
     }
 
-    fn paint_icon(&self, painter: &egui::Painter, kind: IconKind, rect: Rect, fade: f32) {
+    fn paint_icon(&self, painter: &egui::Painter, kind: Icon, rect: Rect, fade: f32) {
         if rect.width() < 4.0 {
             return;
         }

@@ -5,7 +5,7 @@ use egui::{Image, Sense, Vec2};
 
 use crate::gui::actions::PaletteItem;
 use crate::gui::app::TrustmapApp;
-use crate::gui::icons::IconKind;
+use crate::gui::icons::Icon;
 
 /// Draws the palette.
 pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
@@ -19,7 +19,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             ui.separator();
             ui.label("Zones");
         }
-        let icon = IconKind::of(&item.kind());
+        let icon = Icon::of(&item.kind());
         let texture = app.icons(&ctx).texture(icon, 36.0).cloned();
         let button = match &texture {
             Some(texture) => egui::Button::image_and_text(
