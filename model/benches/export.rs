@@ -11,8 +11,6 @@ use trustmap_model::export::page::{self, PageOptions};
 use trustmap_model::export::{pdf, svg};
 use trustmap_model::{geometry, review};
 
-/// A card-payment model of 25 nodes and zones and 20 edges, the size of a template.
-
 /// Returns `count` services in VPC zones of 50, each flowing to the next.
 fn large_model(count: usize) -> Document {
     let mut doc = Document::new("Generated");
