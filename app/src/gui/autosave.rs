@@ -330,7 +330,10 @@ fn write_slot(file: &Path, doc: &Document, origin: Option<&Path>) -> Result<(), 
         }
         None => remove_quietly(&origin_file),
     }
-    load::save_file(doc, file).map_err(|err| err.to_string())
+    load::save_file(doc, file).map_err(|err| err.to_string())?;
+    // The previous recovery copy is of no use once the new one is in place.
+    remove_quietly(&load::backup_path(file));
+    Ok(())
 }
 
 fn write_small_file(path: &Path, text: &str) -> std::io::Result<()> {
@@ -360,6 +363,7 @@ fn read_origin(document: &Path) -> Option<PathBuf> {
 
 fn remove_slot_files(document: &Path) {
     remove_quietly(document);
+    remove_quietly(&load::backup_path(document));
     remove_quietly(&with_suffix(document, ORIGIN_SUFFIX));
 }
 
@@ -418,15 +422,19 @@ mod tests {
         assert_eq!(autosave.tick(8.0, 2, true, &doc, None), None);
         assert!(file.exists(), "written once the edits paused for 5 s");
 
-        autosave.tick(9.0, 3, true, &doc, None);
-        autosave.tick(13.9, 3, true, &doc, None);
+        let edited = Document::new("Autosaved, then edited");
+        autosave.tick(9.0, 3, true, &edited, None);
+        autosave.tick(13.9, 3, true, &edited, None);
         assert_eq!(autosave.written, Some((2, 8.0)));
-        autosave.tick(14.0, 3, true, &doc, None);
+        autosave.tick(14.0, 3, true, &edited, None);
         assert_eq!(autosave.written, Some((3, 14.0)));
+        let backup = load::backup_path(&file);
+        assert!(!backup.exists(), "a recovery file keeps no backup");
 
         // Nothing unsaved: the file goes.
-        autosave.tick(15.0, 4, false, &doc, None);
+        autosave.tick(15.0, 4, false, &edited, None);
         assert!(!file.exists());
+        assert!(!backup.exists());
     }
 
     #[test]

@@ -308,6 +308,7 @@ impl TrustmapApp {
     /// Opens a model file now, without asking about unsaved changes. A file that fails to
     /// load leaves the current document as it was and shows the error.
     pub fn open_path(&mut self, path: &Path) {
+        let path = &absolute(path);
         match load::load_file(path) {
             Ok(doc) => {
                 self.recent.push(path);
@@ -359,6 +360,7 @@ impl TrustmapApp {
 
     /// Saves to a path and makes it the current file. Returns whether the model was saved.
     pub fn save_to(&mut self, path: &Path) -> bool {
+        let path = &absolute(path);
         // Text typed into a policy editor and not yet applied belongs in the file.
         panels::policies::commit(self);
         match load::save_file(&self.doc, path) {
@@ -662,9 +664,25 @@ pub fn suggested_file_name(model_name: &str) -> String {
     format!("{stem}.trustmap.ron")
 }
 
+/// Returns `path` made absolute against the current directory, so the window's file, its
+/// recent files and the recovery record keep naming the same file when the window is
+/// started again from elsewhere. A path that cannot be made absolute is kept as it is.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_become_absolute() {
+        let relative = Path::new("models/shop.trustmap.ron");
+        let made = absolute(relative);
+        assert!(made.is_absolute(), "{}", made.display());
+        assert_eq!(made, std::env::current_dir().unwrap().join(relative));
+        assert_eq!(absolute(&made), made, "an absolute path stays as it is");
+    }
 
     #[test]
     fn recent_files_keep_newest_first_without_repeats() {

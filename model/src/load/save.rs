@@ -194,6 +194,13 @@ fn write_new_file(
         .prefix(&prefix)
         .suffix(TEMP_SUFFIX)
         .rand_bytes(RANDOM_CHARS);
+    // A new model file gets the permissions any new file gets (read and write for all,
+    // less the umask), not the owner-only ones of a temporary file.
+    #[cfg(unix)]
+    if existing.is_none() {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(fs::Permissions::from_mode(0o666));
+    }
     let mut file = builder.tempfile_in(directory).map_err(|error| {
         let step = format!(
             "could not create a temporary file in {}",

@@ -95,6 +95,26 @@ fn bare_file_name_saves_in_current_directory() {
 
 #[cfg(unix)]
 #[test]
+fn new_file_gets_the_usual_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("new.trustmap.ron");
+    let probe = dir.path().join("probe");
+    File::create(&probe).expect("probe file");
+
+    save_file(&model("first"), &path).expect("save");
+
+    let mode = |path: &Path| fs::metadata(path).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(
+        mode(&path),
+        mode(&probe),
+        "as a newly created file, umask applied"
+    );
+}
+
+#[cfg(unix)]
+#[test]
 fn save_keeps_file_permissions() {
     use std::os::unix::fs::PermissionsExt;
 
