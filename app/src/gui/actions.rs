@@ -4,17 +4,38 @@
 use std::collections::{BTreeSet, HashMap};
 
 use trustmap_model::document::{
-    Account, CredentialLifetime, DataStore, Edge, EdgeKind, External, ExternalSort, Flow, Gateway,
-    Identity, IdentitySort, Key, KeyRotation, Node, NodeKind, Point, Secret, SecretStorage,
-    Service, Zone, ZoneSort,
+    Account, CredentialLifetime, DataStore, Document, Edge, EdgeKind, External, ExternalSort, Flow,
+    Gateway, Identity, IdentitySort, Key, KeyRotation, Node, NodeKind, Point, Secret,
+    SecretStorage, Service, Zone, ZoneSort,
 };
 use trustmap_model::edit::Edit;
 use trustmap_model::graph::Graph;
+use trustmap_model::load;
 
 use super::app::{Clipboard, TrustmapApp};
 
 /// Distance in world units between a copied item and its pasted copy.
 const PASTE_OFFSET: f32 = 40.0;
+
+/// Returns copied nodes and edges as the text of a model named after the one they come
+/// from. A node whose zone was not copied leaves it, so the text is a valid model that
+/// another window can paste.
+fn clipboard_text(from: &str, nodes: &[Node], edges: &[Edge]) -> String {
+    let mut doc = Document::new(format!("Copied from {from}"));
+    let copied: BTreeSet<&str> = nodes.iter().map(|node| node.id.as_str()).collect();
+    doc.nodes = nodes
+        .iter()
+        .map(|node| {
+            let mut node = node.clone();
+            node.parent = node
+                .parent
+                .filter(|parent| copied.contains(parent.as_str()));
+            node
+        })
+        .collect();
+    doc.edges = edges.to_vec();
+    load::to_ron(&doc)
+}
 
 /// Something the palette adds: a node kind, or a zone of one sort.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -284,14 +305,47 @@ impl TrustmapApp {
             .collect();
         nodes.sort_by_key(|node| graph.ix(&node.id).map_or(0, |ix| graph.zones_of(ix).len()));
 
-        let edges = self
+        let edges: Vec<Edge> = self
             .doc
             .edges
             .iter()
             .filter(|edge| ids.contains(edge.from.as_str()) && ids.contains(edge.to.as_str()))
             .cloned()
             .collect();
-        self.clipboard = Clipboard { nodes, edges };
+        let text = clipboard_text(&self.doc.name, &nodes, &edges);
+        self.clipboard = Clipboard {
+            nodes,
+            edges,
+            text,
+            text_pending: true,
+        };
+    }
+
+    /// Pastes on the system's paste command, whose `text` is the system clipboard's: the
+    /// window's own copy when the text is the one it put there, or else the nodes and edges
+    /// of any model text. Other text pastes nothing and says why in the status bar.
+    pub fn paste_text(&mut self, text: &str) {
+        if !self.clipboard.nodes.is_empty() && text == self.clipboard.text {
+            self.paste();
+            return;
+        }
+        match load::load_str(text, "the clipboard") {
+            Ok(doc) if !doc.nodes.is_empty() => {
+                self.clipboard = Clipboard {
+                    nodes: doc.nodes,
+                    edges: doc.edges,
+                    text: text.to_owned(),
+                    text_pending: false,
+                };
+                self.paste();
+            }
+            Ok(_) => self.edit_error = Some("The clipboard's model has no nodes.".to_owned()),
+            Err(err) => {
+                log::info!("nothing pasted: {err}");
+                self.edit_error =
+                    Some("Nothing pasted: the clipboard holds no Trustmap model.".to_owned());
+            }
+        }
     }
 
     /// Pastes the copied items with fresh ids, shifted so they do not hide the originals,

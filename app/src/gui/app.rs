@@ -64,6 +64,12 @@ pub struct Clipboard {
     pub nodes: Vec<trustmap_model::document::Node>,
     /// The copied edges whose both ends were copied.
     pub edges: Vec<trustmap_model::document::Edge>,
+    /// The copy as model text, put on the system clipboard. The window pastes on the
+    /// system's paste command, which carries the system clipboard's text: this text means
+    /// this copy, and any other model text is pasted as a model.
+    pub text: String,
+    /// Whether `text` still has to be put on the system clipboard.
+    pub text_pending: bool,
 }
 
 /// The whole window's state.
@@ -223,6 +229,9 @@ impl TrustmapApp {
         let ctx = ui.ctx().clone();
         self.review.update(&self.doc, self.generation, &ctx);
         self.handle_shortcuts(&ctx);
+        if std::mem::take(&mut self.clipboard.text_pending) {
+            ctx.copy_text(self.clipboard.text.clone());
+        }
 
         egui::Panel::top("menu-bar").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status-bar").show(ui, |ui| self.status_bar(ui));
@@ -388,13 +397,13 @@ impl TrustmapApp {
         if shortcut(command, Key::A) {
             self.select_all();
         }
-        let (copy, cut, paste) = ctx.input(|input| {
-            let mut found = (false, false, false);
+        let (copy, cut, pasted) = ctx.input(|input| {
+            let mut found = (false, false, None);
             for event in &input.events {
                 match event {
                     egui::Event::Copy => found.0 = true,
                     egui::Event::Cut => found.1 = true,
-                    egui::Event::Paste(_) => found.2 = true,
+                    egui::Event::Paste(text) => found.2 = Some(text.clone()),
                     _ => {}
                 }
             }
@@ -406,7 +415,9 @@ impl TrustmapApp {
         if cut || shortcut(command, Key::X) {
             self.delete_selection();
         }
-        if paste || shortcut(command, Key::V) {
+        if let Some(text) = pasted {
+            self.paste_text(&text);
+        } else if shortcut(command, Key::V) {
             self.paste();
         }
         if shortcut(Modifiers::NONE, Key::Delete) || shortcut(Modifiers::NONE, Key::Backspace) {

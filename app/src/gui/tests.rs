@@ -371,6 +371,50 @@ fn delete_copy_paste_and_select_all() {
 }
 
 #[test]
+fn system_paste_command_pastes_the_copy_or_a_model() {
+    // On the desktop, Ctrl+V arrives as a paste event carrying the system clipboard's
+    // text, not as a key: a copy puts its model text there.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    two_connected_services(&mut harness);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    harness.run_steps(2);
+    let copied = harness.state().clipboard.text.clone();
+    let as_model = load::load_str(&copied, "the copy").expect("the copy is model text");
+    assert_eq!(as_model.nodes.len(), 2);
+    assert_eq!(as_model.edges.len(), 1);
+
+    harness.event(egui::Event::Paste(copied));
+    harness.run_steps(2);
+    assert_eq!(harness.state().doc.nodes.len(), 4, "the copy was pasted");
+
+    // Model text from elsewhere, such as another window, is pasted as it is.
+    let mut other = Document::new("Other window");
+    other.nodes.push(trustmap_model::document::Node::new(
+        "ledger",
+        "Ledger",
+        trustmap_model::document::NodeKind::Service(Default::default()),
+    ));
+    harness.event(egui::Event::Paste(load::to_ron(&other)));
+    harness.run_steps(2);
+    assert_eq!(harness.state().doc.nodes.len(), 5);
+    assert!(
+        harness
+            .state()
+            .doc
+            .nodes
+            .iter()
+            .any(|node| node.label == "Ledger")
+    );
+
+    // Other text pastes nothing, and the status bar says so.
+    harness.event(egui::Event::Paste("just some words".to_owned()));
+    harness.run_steps(2);
+    assert_eq!(harness.state().doc.nodes.len(), 5);
+    harness.get_by_label_contains("the clipboard holds no Trustmap model");
+}
+
+#[test]
 fn double_click_renames_in_place() {
     let mut harness = harness(app_with(ScriptedDialogs::default()));
     harness.get_by_label("Service").click();
