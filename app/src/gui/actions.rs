@@ -192,6 +192,29 @@ impl TrustmapApp {
         }
     }
 
+    /// Returns where a node added from the palette by a click goes: the view's centre, or
+    /// the first place down and to the right of it, in steps of [`PASTE_OFFSET`], where no
+    /// node already has its corner, so that clicking twice does not hide the first node
+    /// under the second.
+    pub fn free_center_near(&self, item: PaletteItem, center_world: Point) -> Point {
+        let size = Node::new(String::new(), String::new(), item.kind()).size;
+        let mut center = center_world;
+        for _ in 0..100 {
+            let corner = self.canvas.snap(Point::new(
+                center.x - size.width / 2.0,
+                center.y - size.height / 2.0,
+            ));
+            let taken = self.doc.nodes.iter().any(|node| {
+                (node.position.x - corner.x).abs() < 1.0 && (node.position.y - corner.y).abs() < 1.0
+            });
+            if !taken {
+                break;
+            }
+            center = Point::new(center.x + PASTE_OFFSET, center.y + PASTE_OFFSET);
+        }
+        center
+    }
+
     /// Returns the innermost zone whose region contains a world point, skipping the
     /// zones in `excluded`.
     pub fn innermost_zone_at(

@@ -680,7 +680,12 @@ mod tests {
         let relative = Path::new("models/shop.trustmap.ron");
         let made = absolute(relative);
         assert!(made.is_absolute(), "{}", made.display());
-        assert_eq!(made, std::env::current_dir().unwrap().join(relative));
+        assert_eq!(
+            made,
+            std::env::current_dir()
+                .expect("current directory")
+                .join(relative)
+        );
         assert_eq!(absolute(&made), made, "an absolute path stays as it is");
     }
 

@@ -415,6 +415,27 @@ fn system_paste_command_pastes_the_copy_or_a_model() {
 }
 
 #[test]
+fn clicking_the_palette_twice_does_not_stack_nodes() {
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    for _ in 0..3 {
+        harness.get_by_label("Service").click();
+        harness.run_steps(2);
+    }
+
+    let positions: Vec<(f32, f32)> = harness
+        .state()
+        .doc
+        .nodes
+        .iter()
+        .map(|node| (node.position.x, node.position.y))
+        .collect();
+    assert_eq!(positions.len(), 3);
+    assert_ne!(positions[0], positions[1]);
+    assert_ne!(positions[1], positions[2]);
+    assert_ne!(positions[0], positions[2]);
+}
+
+#[test]
 fn double_click_renames_in_place() {
     let mut harness = harness(app_with(ScriptedDialogs::default()));
     harness.get_by_label("Service").click();

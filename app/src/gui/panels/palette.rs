@@ -39,7 +39,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
             egui::DragAndDrop::set_payload(&ctx, item);
         }
         if response.clicked() {
-            let center = app.canvas.view_center_world();
+            let center = app.free_center_near(item, app.canvas.view_center_world());
             app.add_item(item, center);
         }
     }
