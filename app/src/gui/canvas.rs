@@ -796,7 +796,13 @@ fn hit_test(app: &TrustmapApp, diagram: &Diagram, pointer: Pos2) -> Hit {
     let world = camera.inverse() * pointer;
     let tolerance = PICK_DISTANCE / camera.scaling;
 
-    for shape in diagram.nodes.iter().rev() {
+    // The overview draws no handles, so none can be picked.
+    let handles = if camera.scaling < OVERVIEW_MAX_ZOOM {
+        &[][..]
+    } else {
+        &diagram.nodes[..]
+    };
+    for shape in handles.iter().rev() {
         let rect = to_rect(shape.rect);
         if !rect
             .expand(HANDLE_RADIUS / camera.scaling + tolerance)
@@ -1069,6 +1075,29 @@ mod tests {
         };
         assert!(!layers.shows_edge(&EdgeKind::Grants(Default::default())));
         assert!(layers.shows_edge(&EdgeKind::RunsAs));
+    }
+
+    #[test]
+    fn overview_has_no_handles_to_pick() {
+        use trustmap_model::document::{Node, NodeKind, Service};
+
+        let mut app = TrustmapApp::new(
+            Box::new(crate::gui::tests_policies::NoDialogs),
+            crate::gui::files::RecentFiles::in_memory(),
+        );
+        app.doc.nodes.push(Node::new(
+            "api",
+            "API",
+            NodeKind::Service(Service::default()),
+        ));
+        let diagram = app.diagram();
+        let world = to_rect(diagram.nodes[0].rect);
+
+        for (zoom, expected) in [(1.0, Hit::Handle(0)), (0.1, Hit::Node(0))] {
+            app.canvas.screen_from_world = TSTransform::from_scaling(zoom);
+            let handle = app.canvas.screen_from_world * handle_world(world);
+            assert_eq!(hit_test(&app, &diagram, handle), expected, "at zoom {zoom}");
+        }
     }
 
     #[test]

@@ -141,7 +141,7 @@ impl Scene<'_> {
         };
         painter.rect(
             rect,
-            CornerRadius::same(8),
+            CornerRadius::same((8.0 * camera.scaling).clamp(0.0, 8.0) as u8),
             tint.gamma_multiply(0.07 * fade),
             stroke,
             StrokeKind::Inside,
@@ -269,20 +269,26 @@ impl Scene<'_> {
         let fade = if emphasis.dimmed { 0.3 } else { 1.0 };
         let accent = node_color(&node.kind);
 
-        let stroke = if emphasis.selected {
-            Stroke::new(2.5, SELECTED)
-        } else if emphasis.highlighted {
-            Stroke::new(3.0, HIGHLIGHT)
-        } else {
-            Stroke::new(1.5, accent.gamma_multiply(fade))
-        };
-        let radius = (6.0 * zoom).clamp(0.0, 255.0) as u8;
         let badge = self.badges.get(&node.id);
         let overview = zoom < OVERVIEW_MAX_ZOOM;
-        let fill = match badge {
-            Some(badge) if overview => severity_color(badge.worst),
-            _ => Color32::WHITE,
+        // In the overview a node with findings is its worst finding's colour throughout:
+        // the stroke would cover most of a box a few points across.
+        let (fill, stroke) = match badge {
+            Some(badge) if overview && !emphasis.selected && !emphasis.highlighted => {
+                (severity_color(badge.worst), Stroke::NONE)
+            }
+            _ => (
+                Color32::WHITE,
+                if emphasis.selected {
+                    Stroke::new(2.5, SELECTED)
+                } else if emphasis.highlighted {
+                    Stroke::new(3.0, HIGHLIGHT)
+                } else {
+                    Stroke::new(1.5, accent.gamma_multiply(fade))
+                },
+            ),
         };
+        let radius = (6.0 * zoom).clamp(0.0, 255.0) as u8;
         painter.rect(
             rect,
             CornerRadius::same(radius),
@@ -347,8 +353,10 @@ impl Scene<'_> {
             paint_badge(painter, rect.right_top(), *badge, zoom, fade);
         }
 
-        let show_handle = emphasis.selected
-            || matches!(self.hovered, Some(Hit::Node(hovered) | Hit::Handle(hovered)) if hovered == ix);
+        // The handle is a fixed size on screen, larger than a node in the overview.
+        let show_handle = !overview
+            && (emphasis.selected
+                || matches!(self.hovered, Some(Hit::Node(hovered) | Hit::Handle(hovered)) if hovered == ix));
         if show_handle {
             let handle = camera * handle_world(world_rect);
             let hot = self.hovered == Some(Hit::Handle(ix));
