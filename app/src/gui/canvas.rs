@@ -498,6 +498,8 @@ fn handle_pointer(app: &mut TrustmapApp, ui: &Ui, response: &egui::Response, dia
             && let Hit::Node(ix) | Hit::Zone(ix) = hit_test(app, diagram, pointer)
         {
             let node = &app.doc.nodes[ix];
+            // The inspector follows what is being renamed.
+            app.selection.only_node(&node.id);
             app.canvas.rename = Some(Rename {
                 id: node.id.clone(),
                 text: node.label.clone(),

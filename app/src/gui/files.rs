@@ -682,7 +682,7 @@ mod tests {
         assert!(made.is_absolute(), "{}", made.display());
         assert_eq!(
             made,
-            std::env::current_dir()
+            env::current_dir()
                 .expect("current directory")
                 .join(relative)
         );

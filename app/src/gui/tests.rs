@@ -447,6 +447,9 @@ fn double_click_renames_in_place() {
 
     harness.hover_at(center);
     harness.step();
+    harness.state_mut().selection.clear();
+    // Both clicks within one frame, as a fast double click arrives: no single click
+    // selects the node first.
     for pressed in [true, false, true, false] {
         harness.event(egui::Event::PointerButton {
             pos: center,
@@ -454,10 +457,13 @@ fn double_click_renames_in_place() {
             pressed,
             modifiers: Modifiers::NONE,
         });
-        harness.step();
     }
     harness.run_steps(3);
     assert!(harness.state().canvas.is_renaming());
+    assert!(
+        harness.state().selection.nodes.contains("service-1"),
+        "the node being renamed is selected, so the inspector shows it"
+    );
 
     // The field has the focus: replace its text and press Enter.
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
