@@ -21,6 +21,8 @@ use trustmap_model::export::{
     self, ExportError, PageOptions, PageSize, dot, fonts::Fonts, mermaid, pdf, png, svg,
 };
 use trustmap_model::geometry::Diagram;
+use trustmap_model::graph::Graph;
+use trustmap_model::policy::derive;
 
 use super::app::TrustmapApp;
 use super::files::{DialogAnswer, PathPurpose};
@@ -43,6 +45,12 @@ pub enum ExportFormat {
     Dot,
     /// The diagram as a Mermaid flowchart.
     Mermaid,
+    /// The model as Open Threat Model JSON.
+    Otm,
+    /// The Cedar schema derived from the model, as JSON.
+    CedarSchema,
+    /// The Cedar entities derived from the model, as JSON.
+    CedarEntities,
 }
 
 /// A file-type filter of a save dialog: its name and the extensions it lists.
@@ -64,6 +72,9 @@ impl ExportFormat {
             Self::Png => "Diagram PNG…",
             Self::Dot => "Graphviz DOT…",
             Self::Mermaid => "Mermaid flowchart…",
+            Self::Otm => "Open Threat Model JSON…",
+            Self::CedarSchema => "Cedar schema JSON…",
+            Self::CedarEntities => "Cedar entities JSON…",
         }
     }
 
@@ -76,6 +87,9 @@ impl ExportFormat {
             Self::Png => "Export the diagram as PNG",
             Self::Dot => "Export the diagram as Graphviz DOT",
             Self::Mermaid => "Export the diagram as Mermaid",
+            Self::Otm => "Export the model as Open Threat Model JSON",
+            Self::CedarSchema => "Export the derived Cedar schema",
+            Self::CedarEntities => "Export the derived Cedar entities",
         }
     }
 
@@ -87,6 +101,7 @@ impl ExportFormat {
             Self::Png => ("PNG image", &["png"]),
             Self::Dot => ("Graphviz DOT", &["dot", "gv"]),
             Self::Mermaid => ("Mermaid diagram", &["mmd", "mermaid"]),
+            Self::Otm | Self::CedarSchema | Self::CedarEntities => ("JSON", &["json"]),
         };
         FileFilter { name, extensions }
     }
@@ -97,6 +112,9 @@ impl ExportFormat {
         let extension = self.filter().extensions[0];
         match self {
             Self::Pdf(_) | Self::PageSvg(_) => format!("{stem}-page.{extension}"),
+            Self::Otm => format!("{stem}.otm.{extension}"),
+            Self::CedarSchema => format!("{stem}.cedarschema.{extension}"),
+            Self::CedarEntities => format!("{stem}.entities.{extension}"),
             _ => format!("{stem}.{extension}"),
         }
     }
@@ -170,8 +188,18 @@ pub fn render(
         }
         ExportFormat::Dot => dot::write(doc, diagram).into_bytes(),
         ExportFormat::Mermaid => mermaid::write(doc, diagram).into_bytes(),
+        ExportFormat::Otm => json_bytes(&trustmap_model::import::export_otm(doc)),
+        ExportFormat::CedarSchema => json_bytes(&derive::model_schema_json(&Graph::new(doc))),
+        ExportFormat::CedarEntities => json_bytes(&derive::model_entities_json(&Graph::new(doc))),
     };
     Ok(Exported { bytes, missing })
+}
+
+/// Returns a JSON value as pretty-printed text with a final newline.
+fn json_bytes(value: &serde_json::Value) -> Vec<u8> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    text.push('\n');
+    text.into_bytes()
 }
 
 /// Draws the Export submenu of the File menu. Choosing the page size keeps the menu open;
@@ -198,9 +226,12 @@ fn menu_contents(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         ExportFormat::Png,
         ExportFormat::Dot,
         ExportFormat::Mermaid,
+        ExportFormat::Otm,
+        ExportFormat::CedarSchema,
+        ExportFormat::CedarEntities,
     ];
     for (index, format) in formats.into_iter().enumerate() {
-        if index == 2 {
+        if index == 2 || index == 6 {
             ui.separator();
         }
         if ui.button(format.menu_label()).clicked() {

@@ -913,6 +913,9 @@ fn export_menu_writes_every_format() {
         ("Diagram PNG…", "diagram.png"),
         ("Graphviz DOT…", "diagram.dot"),
         ("Mermaid flowchart…", "diagram.mmd"),
+        ("Open Threat Model JSON…", "model.otm.json"),
+        ("Cedar schema JSON…", "schema.json"),
+        ("Cedar entities JSON…", "entities.json"),
     ];
     let dialogs = ScriptedDialogs::answering(
         files
@@ -951,6 +954,14 @@ fn export_menu_writes_every_format() {
     assert!(read("diagram.png").starts_with(b"\x89PNG\r\n\x1a\n"));
     assert!(read("diagram.dot").starts_with(b"digraph"));
     assert!(read("diagram.mmd").starts_with(b"flowchart"));
+    let json = |name: &str| -> serde_json::Value {
+        serde_json::from_slice(&read(name)).expect("the export is JSON")
+    };
+    assert!(json("model.otm.json")["otmVersion"].is_string());
+    let schema = cedar_policy::Schema::from_json_value(json("schema.json"))
+        .expect("Cedar reads the schema");
+    cedar_policy::Entities::from_json_value(json("entities.json"), Some(&schema))
+        .expect("the entities conform to the schema");
 
     // Each dialog suggested a name from the model and filtered to the format's extension.
     let asked = exports.borrow();
@@ -964,13 +975,19 @@ fn export_menu_writes_every_format() {
             "payments-on-aws-pci-dss-zero-trust-reference.png",
             "payments-on-aws-pci-dss-zero-trust-reference.dot",
             "payments-on-aws-pci-dss-zero-trust-reference.mmd",
+            "payments-on-aws-pci-dss-zero-trust-reference.otm.json",
+            "payments-on-aws-pci-dss-zero-trust-reference.cedarschema.json",
+            "payments-on-aws-pci-dss-zero-trust-reference.entities.json",
         ]
     );
     let extensions: Vec<&str> = asked
         .iter()
         .map(|(_, filter)| filter.extensions[0])
         .collect();
-    assert_eq!(extensions, ["pdf", "svg", "svg", "png", "dot", "mmd"]);
+    assert_eq!(
+        extensions,
+        ["pdf", "svg", "svg", "png", "dot", "mmd", "json", "json", "json"]
+    );
     harness.get_by_label_contains("Exported");
 }
 
