@@ -292,6 +292,11 @@ impl TrustmapApp {
         }
         ui.separator();
         super::export::menu(self, ui);
+        ui.separator();
+        if ui.button("Quit (Ctrl+Q)").clicked() {
+            // As the window's close button does: unsaved changes are asked about first.
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
     }
 
     fn edit_menu(&mut self, ui: &mut egui::Ui) {

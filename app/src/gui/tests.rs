@@ -1514,3 +1514,15 @@ fn long_finding_titles_stay_on_one_line() {
         assert!(pair[0].bottom() <= pair[1].top(), "no overlap: {pair:?}");
     }
 }
+
+#[test]
+fn quit_asks_the_window_to_close() {
+    // Quitting goes through the window's close request, which asks about unsaved changes.
+    // Ctrl+Q is egui's own quit shortcut and sends the same request.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("File").click();
+    harness.run_steps(2);
+    harness.get_by_label("Quit (Ctrl+Q)").click();
+    harness.step();
+    assert!(sent(&harness, &egui::ViewportCommand::Close));
+}
