@@ -958,8 +958,8 @@ fn export_menu_writes_every_format() {
         serde_json::from_slice(&read(name)).expect("the export is JSON")
     };
     assert!(json("model.otm.json")["otmVersion"].is_string());
-    let schema = cedar_policy::Schema::from_json_value(json("schema.json"))
-        .expect("Cedar reads the schema");
+    let schema =
+        cedar_policy::Schema::from_json_value(json("schema.json")).expect("Cedar reads the schema");
     cedar_policy::Entities::from_json_value(json("entities.json"), Some(&schema))
         .expect("the entities conform to the schema");
 
@@ -986,7 +986,9 @@ fn export_menu_writes_every_format() {
         .collect();
     assert_eq!(
         extensions,
-        ["pdf", "svg", "svg", "png", "dot", "mmd", "json", "json", "json"]
+        [
+            "pdf", "svg", "svg", "png", "dot", "mmd", "json", "json", "json"
+        ]
     );
     harness.get_by_label_contains("Exported");
 }

@@ -32,8 +32,9 @@ use unicode_bidi::{BidiClass, BidiInfo, bidi_class};
 /// combining marks) put back in logical order, because egui's shaper reverses those.
 ///
 /// The base direction of each paragraph comes from its first strong character, as the
-/// algorithm's rules P2 and P3 say. Mirrored characters such as brackets keep their code
-/// point, so a bracket inside a right-to-left run faces the logical way.
+/// algorithm's rules P2 and P3 say. A mirrored character such as a bracket inside a
+/// right-to-left run is replaced by its mirror image (rule L4), since egui draws every
+/// glyph left to right: `(API)` in a Hebrew label still opens on the right.
 pub fn display(text: &str) -> Cow<'_, str> {
     if !text.chars().any(is_right_to_left) {
         return Cow::Borrowed(text);
@@ -42,10 +43,59 @@ pub fn display(text: &str) -> Cow<'_, str> {
     let info = BidiInfo::new(text, None);
     let mut visual = String::with_capacity(text.len());
     for paragraph in &info.paragraphs {
-        let line = paragraph.range.clone();
-        visual.push_str(&info.reorder_line(paragraph, line));
+        let (levels, runs) = info.visual_runs(paragraph, paragraph.range.clone());
+        for run in runs {
+            let piece = &text[run.clone()];
+            if levels[run.start].is_rtl() {
+                visual.extend(piece.chars().rev().map(mirrored));
+            } else {
+                visual.push_str(piece);
+            }
+        }
     }
     Cow::Owned(unreverse_letter_stretches(&visual))
+}
+
+/// Returns whether the first paragraph of a text runs right to left: its first strong
+/// character is right-to-left. Such a label is shortened at its logical end, which is on
+/// the left.
+pub fn is_right_to_left_paragraph(text: &str) -> bool {
+    text.chars().any(is_right_to_left)
+        && BidiInfo::new(text, None)
+            .paragraphs
+            .first()
+            .is_some_and(|paragraph| paragraph.level.is_rtl())
+}
+
+/// Returns the mirror image of a character that has one (Unicode's Bidi_Mirroring_Glyph,
+/// for the pairs labels use), and any other character unchanged.
+fn mirrored(character: char) -> char {
+    const PAIRS: [(char, char); 12] = [
+        ('(', ')'),
+        ('[', ']'),
+        ('{', '}'),
+        ('<', '>'),
+        ('«', '»'),
+        ('‹', '›'),
+        ('≤', '≥'),
+        ('⟨', '⟩'),
+        ('⁅', '⁆'),
+        ('⁽', '⁾'),
+        ('₍', '₎'),
+        ('≪', '≫'),
+    ];
+    PAIRS
+        .iter()
+        .find_map(|&(left, right)| {
+            if character == left {
+                Some(right)
+            } else if character == right {
+                Some(left)
+            } else {
+                None
+            }
+        })
+        .unwrap_or(character)
 }
 
 /// Reverses each maximal stretch of right-to-left letters and combining marks in a text
@@ -280,6 +330,24 @@ mod tests {
             assert!(tofu.uv_rect.size.x > 0.0, "the box is drawn");
         });
         output.textures_delta.clear();
+    }
+
+    #[test]
+    fn brackets_in_right_to_left_runs_are_mirrored() {
+        // Logical "גורם (API) 2024": the bracketed Latin run sits inside the right-to-left
+        // paragraph, so on screen the bracket that opens it is on its right.
+        let shown = display("גורם (API) 2024");
+        assert_eq!(shown, "2024 (API) גורם");
+        assert!(shown.find('(') < shown.find(')'), "{shown}");
+        // Brackets in a left-to-right paragraph are left alone.
+        assert_eq!(display("API (שרת)"), "API (שרת)");
+    }
+
+    #[test]
+    fn right_to_left_paragraphs_are_told_apart() {
+        assert!(is_right_to_left_paragraph("שירותי AWS"));
+        assert!(!is_right_to_left_paragraph("AWS שירותי"));
+        assert!(!is_right_to_left_paragraph("支付服务"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::{
 use crate::gui::app::Selection;
 use crate::gui::icons::{Icon, Icons};
 use crate::gui::live_review::Badge;
-use crate::gui::text::display;
+use crate::gui::text::{display, is_right_to_left_paragraph};
 
 /// Everything one frame of painting reads.
 pub(super) struct Scene<'a> {
@@ -157,7 +157,7 @@ impl Scene<'_> {
                 Rect::from_min_size(rect.min + Vec2::splat(4.0), Vec2::splat(icon_side)),
                 fade,
             );
-            let mut title = display(&node.label).into_owned();
+            let mut title = node.label.clone();
             title.push_str("  ·  ");
             title.push_str(zone.sort.name());
             if zone.cde {
@@ -327,7 +327,7 @@ impl Scene<'_> {
             };
             self.paint_label(
                 painter,
-                &display(&node.label),
+                &node.label,
                 Pos2::new(left, label_y),
                 width,
                 font_size(14.0 * zoom),
@@ -337,7 +337,7 @@ impl Scene<'_> {
             if has_technology {
                 self.paint_label(
                     painter,
-                    &display(&node.technology),
+                    &node.technology,
                     Pos2::new(left, rect.center().y + 10.0 * zoom),
                     width,
                     font_size(11.0 * zoom),
@@ -387,8 +387,9 @@ impl Scene<'_> {
         );
     }
 
-    /// Paints one line of text, shortened with an ellipsis where it is wider than
-    /// `max_width`. The stored label is never changed.
+    /// Paints one line of text, given in logical order, shortened with an ellipsis where it
+    /// is wider than `max_width`. A right-to-left label loses its logical end, which is on
+    /// its left. The stored label is never changed.
     #[expect(clippy::too_many_arguments, reason = "one call paints one styled text")]
     fn paint_label(
         &self,
@@ -403,18 +404,50 @@ impl Scene<'_> {
         if max_width < 8.0 || size < 4.0 {
             return;
         }
-        let mut job =
-            LayoutJob::simple_singleline(text.to_owned(), FontId::proportional(size), color);
-        job.wrap = TextWrapping {
-            max_width,
-            max_rows: 1,
-            break_anywhere: true,
-            overflow_character: Some('…'),
+        let font = FontId::proportional(size);
+        let layout = |shown: String, overflow: Option<char>| {
+            let mut job = LayoutJob::simple_singleline(shown, font.clone(), color);
+            job.wrap = TextWrapping {
+                max_width,
+                max_rows: 1,
+                break_anywhere: true,
+                overflow_character: overflow,
+            };
+            painter.layout_job(job)
         };
-        let galley = painter.layout_job(job);
+
+        let mut galley = layout(display(text).into_owned(), Some('…'));
+        if galley.elided && is_right_to_left_paragraph(text) {
+            galley = shortened_at_logical_end(text, |shown| layout(shown, None), max_width);
+        }
         let rect = align.anchor_size(anchor, galley.size());
         painter.add(TextShape::new(rect.min, galley, color));
     }
+}
+
+/// Lays out the longest logical beginning of `text`, with an ellipsis after it, whose
+/// display fits in `max_width`, by bisection over the character count.
+fn shortened_at_logical_end(
+    text: &str,
+    layout: impl Fn(String) -> std::sync::Arc<egui::Galley>,
+    max_width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    let ends: Vec<usize> = text.char_indices().map(|(index, _)| index).collect();
+    let shortened = |count: usize| {
+        let mut logical = text[..ends[count]].trim_end().to_owned();
+        logical.push('…');
+        layout(display(&logical).into_owned())
+    };
+    let (mut fits, mut too_long) = (0, ends.len());
+    while too_long - fits > 1 {
+        let middle = usize::midpoint(fits, too_long);
+        if shortened(middle).size().x <= max_width {
+            fits = middle;
+        } else {
+            too_long = middle;
+        }
+    }
+    shortened(fits)
 }
 
 #[derive(Clone, Copy)]
@@ -803,6 +836,32 @@ mod tests {
         assert!(clip_polyline(&diagonal_past_corner, clip()).is_empty());
         let touching_corner = [Pos2::new(100.0, 120.0), Pos2::new(120.0, 100.0)];
         assert!(clip_polyline(&touching_corner, clip()).is_empty());
+    }
+
+    #[test]
+    fn right_to_left_labels_lose_their_logical_end() {
+        let label = "שירותי AWS בתוך גבול האמון";
+        let ctx = egui::Context::default();
+        let mut shown = String::new();
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            let painter = ui.painter();
+            let layout = |text: String| {
+                painter.layout_job(LayoutJob::simple_singleline(
+                    text,
+                    FontId::proportional(14.0),
+                    Color32::BLACK,
+                ))
+            };
+            let whole = layout(display(label).into_owned()).size().x;
+            let galley = shortened_at_logical_end(label, layout, whole * 0.6);
+            assert!(galley.size().x <= whole * 0.6);
+            shown = galley.text().to_owned();
+        });
+        output.textures_delta.clear();
+
+        assert!(shown.contains('…'), "{shown}");
+        assert!(shown.contains("AWS"), "the beginning stays: {shown}");
+        assert!(!shown.contains("האמון"), "the end goes: {shown}");
     }
 
     #[test]
