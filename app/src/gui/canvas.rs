@@ -207,6 +207,8 @@ pub struct CanvasState {
     drag: Option<Drag>,
     rename: Option<Rename>,
     fit_requested: bool,
+    /// The canvas's rectangle and the camera right after the last fit.
+    fitted: Option<(Rect, TSTransform)>,
     bring_into_view: Option<Rect>,
 }
 
@@ -223,6 +225,7 @@ impl Default for CanvasState {
             drag: None,
             rename: None,
             fit_requested: true,
+            fitted: None,
             bring_into_view: None,
         }
     }
@@ -381,6 +384,14 @@ pub fn show(app: &mut TrustmapApp, ui: &mut Ui) {
     app.canvas.screen_rect = screen_rect;
 
     let diagram = app.diagram();
+    // A fitted view stays fitted while the canvas changes size (as it does while a new
+    // window settles, or when the window is resized), until the camera is moved.
+    if let Some((fitted_rect, fitted_camera)) = app.canvas.fitted
+        && fitted_rect != screen_rect
+        && fitted_camera == app.canvas.screen_from_world
+    {
+        app.canvas.fit_requested = true;
+    }
     if app.canvas.fit_requested {
         app.canvas.fit_requested = false;
         // Keep the fitted diagram clear of the legend in the bottom-left corner.
@@ -390,6 +401,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut Ui) {
                 (fit_area.max.y - paint::legend_size().y - 10.0).max(fit_area.min.y + 100.0);
         }
         app.canvas.fit(to_rect(diagram.bounds), fit_area);
+        app.canvas.fitted = Some((screen_rect, app.canvas.screen_from_world));
     }
     if let Some(world) = app.canvas.bring_into_view.take() {
         app.canvas.show_in_view(world, screen_rect);

@@ -1528,3 +1528,43 @@ fn quit_asks_the_window_to_close() {
     harness.step();
     assert!(sent(&harness, &egui::ViewportCommand::Close));
 }
+
+#[test]
+fn opening_a_tall_model_fits_it_on_the_canvas() {
+    use trustmap_model::document::{Node, NodeKind, Service};
+
+    let mut app = app_with(ScriptedDialogs::default());
+    let mut doc = Document::new("tall");
+    for (index, y) in [0.0, 30_000.0].into_iter().enumerate() {
+        let mut node = Node::new(
+            format!("service-{index}"),
+            format!("Service {index}"),
+            NodeKind::Service(Service::default()),
+        );
+        node.position.y = y;
+        doc.nodes.push(node);
+    }
+    app.doc = doc;
+    app.document_changed();
+    let mut harness = harness(app);
+
+    // The fit is asked for in one frame, and the window shrinks in the next, as a window
+    // does while its panels and size settle after it opens.
+    harness.state_mut().canvas.request_fit();
+    harness.step();
+    harness.set_size(Vec2::new(1000.0, 640.0));
+    harness.run_steps(3);
+
+    let app = harness.state_mut();
+    let bounds = egui::Rect::from_min_max(
+        super::canvas::to_pos(app.diagram().bounds.min),
+        super::canvas::to_pos(app.diagram().bounds.max),
+    );
+    let shown = app.canvas.screen_from_world * bounds;
+    let canvas = app.canvas.screen_rect;
+    assert!(canvas.contains_rect(shown), "{shown:?} on {canvas:?}");
+    assert!(
+        shown.height() > canvas.height() / 2.0,
+        "{shown:?} on {canvas:?}"
+    );
+}
