@@ -127,16 +127,14 @@ pub fn findings(graph: &Graph<'_>, defence: &Defence) -> Vec<Finding> {
         let Some(node) = graph.ix(&jewel.jewel) else {
             continue;
         };
+        // Titles name nodes by their labels, as every other finding's title does.
+        let label = &graph.node(node).label;
         let title = if jewel.depth == 0 {
-            format!(
-                "Crown jewel {} can be reached through no enforcing flow",
-                jewel.jewel
-            )
+            format!("Crown jewel {label} can be reached through no enforcing flow")
         } else {
             format!(
-                "Crown jewel {} can be reached through one enforcing flow, so one failure \
-                 exposes it",
-                jewel.jewel
+                "Crown jewel {label} can be reached through one enforcing flow, so one failure \
+                 exposes it"
             )
         };
         let mut finding = Finding::new("REV-1", Severity::High, title).with_nodes(graph, [node]);
@@ -153,12 +151,18 @@ pub fn findings(graph: &Graph<'_>, defence: &Defence) -> Vec<Finding> {
     }
 
     for chokepoint in &defence.chokepoints {
+        let label = |id: &str| {
+            graph
+                .ix(id)
+                .map_or_else(|| id.to_owned(), |ix| graph.node(ix).label.clone())
+        };
+        let gates: Vec<String> = chokepoint.gates.iter().map(|id| label(id)).collect();
         let title = format!(
             "{} lies on every path to {} crown jewel{}: {}",
-            chokepoint.node,
-            chokepoint.gates.len(),
-            if chokepoint.gates.len() == 1 { "" } else { "s" },
-            chokepoint.gates.join(", ")
+            label(&chokepoint.node),
+            gates.len(),
+            if gates.len() == 1 { "" } else { "s" },
+            gates.join(", ")
         );
         let mut finding = Finding::new("REV-1", Severity::Info, title);
         finding.remediation = CHOKEPOINT_REMEDIATION;

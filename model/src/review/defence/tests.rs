@@ -344,3 +344,39 @@ fn generated_model_completes() {
     let review = crate::review::review(&model.doc);
     assert_eq!(review.defence.jewels.len(), 5);
 }
+
+#[test]
+fn titles_name_nodes_by_label() {
+    // As depth_one_is_a_finding, with labels that differ from the ids.
+    let mut model = Model::new()
+        .external("user")
+        .gateway("gw")
+        .store("db", false, &[])
+        .critical("db")
+        .flow("f1", "user", "gw", open())
+        .flow("f2", "gw", "db", enforcing());
+    for node in &mut model.doc.nodes {
+        node.label = match node.id.as_str() {
+            "gw" => "Edge gateway".to_owned(),
+            "db" => "Card database".to_owned(),
+            _ => continue,
+        };
+    }
+
+    let findings = findings_of(&model);
+    let titles: Vec<&str> = findings
+        .iter()
+        .map(|finding| finding.title.as_str())
+        .collect();
+    assert!(
+        titles.contains(
+            &"Crown jewel Card database can be reached through one enforcing flow, so one \
+              failure exposes it"
+        ),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Edge gateway lies on every path to 1 crown jewel: Card database"),
+        "{titles:?}"
+    );
+}
