@@ -1568,3 +1568,51 @@ fn opening_a_tall_model_fits_it_on_the_canvas() {
         "{shown:?} on {canvas:?}"
     );
 }
+
+#[test]
+fn inspector_keeps_its_width_whatever_is_selected() {
+    let mut app = app_with(ScriptedDialogs::default());
+    app.new_from_template("aws-pci-zero-trust");
+    let mut harness = harness(app);
+    let canvas = harness.state().canvas.screen_rect;
+
+    let nodes: Vec<String> = harness
+        .state()
+        .doc
+        .nodes
+        .iter()
+        .map(|node| node.id.clone())
+        .collect();
+    let edges: Vec<String> = harness
+        .state()
+        .doc
+        .edges
+        .iter()
+        .map(|edge| edge.id.clone())
+        .collect();
+    for id in &nodes {
+        harness.state_mut().selection.only_node(id);
+        harness.run_steps(2);
+        assert_eq!(
+            harness.state().canvas.screen_rect,
+            canvas,
+            "with node {id} selected"
+        );
+    }
+    for id in &edges {
+        harness.state_mut().selection.only_edge(id);
+        harness.run_steps(2);
+        assert_eq!(
+            harness.state().canvas.screen_rect,
+            canvas,
+            "with edge {id} selected"
+        );
+    }
+    harness.state_mut().select_all();
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().canvas.screen_rect,
+        canvas,
+        "with everything selected"
+    );
+}

@@ -65,7 +65,11 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         .resizable(true)
         .default_size(300.0)
         .show(ui, |ui| {
-            egui::ScrollArea::vertical()
+            // The panel keeps its width whatever is selected, so the canvas never moves:
+            // the scroll area fills the width when the fields are narrower, and scrolls
+            // sideways when they are wider.
+            egui::ScrollArea::both()
+                .auto_shrink([false, true])
                 .id_salt("inspector-scroll")
                 .show(ui, |ui| inspector::show(app, ui));
         });
