@@ -405,20 +405,19 @@ impl Scene<'_> {
             return;
         }
         let font = FontId::proportional(size);
-        let layout = |shown: String, overflow: Option<char>| {
-            let mut job = LayoutJob::simple_singleline(shown, font.clone(), color);
-            job.wrap = TextWrapping {
-                max_width,
-                max_rows: 1,
-                break_anywhere: true,
-                overflow_character: overflow,
-            };
-            painter.layout_job(job)
+        let mut job = LayoutJob::simple_singleline(display(text).into_owned(), font.clone(), color);
+        job.wrap = TextWrapping {
+            max_width,
+            max_rows: 1,
+            break_anywhere: true,
+            overflow_character: Some('…'),
         };
-
-        let mut galley = layout(display(text).into_owned(), Some('…'));
+        let mut galley = painter.layout_job(job);
         if galley.elided && is_right_to_left_paragraph(text) {
-            galley = shortened_at_logical_end(text, |shown| layout(shown, None), max_width);
+            let unwrapped = |shown: String| {
+                painter.layout_job(LayoutJob::simple_singleline(shown, font.clone(), color))
+            };
+            galley = shortened_at_logical_end(text, unwrapped, max_width);
         }
         let rect = align.anchor_size(anchor, galley.size());
         painter.add(TextShape::new(rect.min, galley, color));
