@@ -42,6 +42,9 @@ use super::app::TrustmapApp;
 /// Spacing of the grid, and the step positions snap to, in world units.
 pub const GRID: f32 = 20.0;
 
+/// Room left between a fitted diagram and the canvas's edges, in screen points.
+const FIT_MARGIN: f32 = 24.0;
+
 /// The zoom range of the camera, in screen points per world unit. The lower end lets the
 /// largest model a file may hold (200,000 nodes, laid out some 130,000 world units tall)
 /// fit a canvas a few hundred points high.
@@ -321,7 +324,13 @@ impl CanvasState {
         if !screen.is_positive() {
             return;
         }
-        let world = world.expand(40.0);
+        // A margin on screen, not in the world, so a large model fitted at a small zoom
+        // does not touch the canvas's edges.
+        let screen = screen.shrink(
+            FIT_MARGIN
+                .min(screen.width() / 4.0)
+                .min(screen.height() / 4.0),
+        );
         let scale = if world.is_positive() {
             (screen.width() / world.width()).min(screen.height() / world.height())
         } else {
