@@ -194,8 +194,8 @@ impl TrustmapApp {
 
     /// Returns where a node added from the palette by a click goes: the view's centre, or
     /// the first place down and to the right of it, in steps of [`PASTE_OFFSET`], where no
-    /// node already has its corner, so that clicking twice does not hide the first node
-    /// under the second.
+    /// node already has its corner. Clicking twice so never hides the first node under the
+    /// second.
     pub fn free_center_near(&self, item: PaletteItem, center_world: Point) -> Point {
         let size = Node::new(String::new(), String::new(), item.kind()).size;
         let mut center = center_world;
@@ -204,10 +204,10 @@ impl TrustmapApp {
                 center.x - size.width / 2.0,
                 center.y - size.height / 2.0,
             ));
-            let taken = self.doc.nodes.iter().any(|node| {
+            let occupied = self.doc.nodes.iter().any(|node| {
                 (node.position.x - corner.x).abs() < 1.0 && (node.position.y - corner.y).abs() < 1.0
             });
-            if !taken {
+            if !occupied {
                 break;
             }
             center = Point::new(center.x + PASTE_OFFSET, center.y + PASTE_OFFSET);
@@ -346,7 +346,7 @@ impl TrustmapApp {
 
     /// Pastes on the system's paste command, whose `text` is the system clipboard's: the
     /// window's own copy when the text is the one it put there, or else the nodes and edges
-    /// of any model text. Other text pastes nothing and says why in the status bar.
+    /// of any model text. Other text pastes nothing, and the status bar shows why.
     pub fn paste_text(&mut self, text: &str) {
         if !self.clipboard.nodes.is_empty() && text == self.clipboard.text {
             self.paste();

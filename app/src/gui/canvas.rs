@@ -1124,7 +1124,7 @@ mod tests {
     }
 
     #[test]
-    fn fit_shows_the_largest_model_a_file_may_hold() {
+    fn fit_shows_the_largest_model() {
         let mut canvas = CanvasState::default();
         let world = Rect::from_min_size(Pos2::ZERO, Vec2::new(90_000.0, 130_000.0));
         let screen = Rect::from_min_size(Pos2::new(130.0, 20.0), Vec2::new(860.0, 300.0));

@@ -678,15 +678,19 @@ mod tests {
     #[test]
     fn relative_paths_become_absolute() {
         let relative = Path::new("models/shop.trustmap.ron");
-        let made = absolute(relative);
-        assert!(made.is_absolute(), "{}", made.display());
+        let absolute_path = absolute(relative);
+        assert!(absolute_path.is_absolute(), "{}", absolute_path.display());
         assert_eq!(
-            made,
+            absolute_path,
             env::current_dir()
                 .expect("current directory")
                 .join(relative)
         );
-        assert_eq!(absolute(&made), made, "an absolute path stays as it is");
+        assert_eq!(
+            absolute(&absolute_path),
+            absolute_path,
+            "an absolute path stays as it is"
+        );
     }
 
     #[test]

@@ -1617,4 +1617,3 @@ fn inspector_keeps_its_width_whatever_is_selected() {
         "with everything selected"
     );
 }
-

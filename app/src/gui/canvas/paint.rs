@@ -779,7 +779,7 @@ mod tests {
     }
 
     #[test]
-    fn a_polyline_inside_is_one_whole_piece() {
+    fn clip_keeps_an_inside_polyline_whole() {
         let points = [
             Pos2::new(10.0, 10.0),
             Pos2::new(50.0, 10.0),
@@ -795,7 +795,7 @@ mod tests {
     }
 
     #[test]
-    fn a_segment_crossing_the_rectangle_is_cut_at_both_borders() {
+    fn clip_cuts_a_crossing_segment_at_both_borders() {
         let points = [Pos2::new(-100.0, 50.0), Pos2::new(300.0, 50.0)];
         assert_eq!(
             clip_polyline(&points, clip()),
@@ -807,7 +807,7 @@ mod tests {
     }
 
     #[test]
-    fn a_polyline_leaving_and_coming_back_gives_two_pieces() {
+    fn clip_splits_a_polyline_that_leaves_and_returns() {
         let points = [
             Pos2::new(50.0, 50.0),
             Pos2::new(50.0, 150.0),
@@ -828,7 +828,7 @@ mod tests {
     }
 
     #[test]
-    fn segments_outside_or_only_grazing_a_corner_give_nothing() {
+    fn clip_drops_segments_outside_or_at_a_corner() {
         let beside = [Pos2::new(-10.0, -10.0), Pos2::new(-10.0, 200.0)];
         assert!(clip_polyline(&beside, clip()).is_empty());
         let diagonal_past_corner = [Pos2::new(150.0, 0.0), Pos2::new(250.0, 100.0)];
@@ -838,7 +838,7 @@ mod tests {
     }
 
     #[test]
-    fn right_to_left_labels_lose_their_logical_end() {
+    fn shortening_drops_the_logical_end_of_rtl_labels() {
         let label = "שירותי AWS בתוך גבול האמון";
         let ctx = egui::Context::default();
         let mut shown = String::new();
@@ -864,7 +864,7 @@ mod tests {
     }
 
     #[test]
-    fn a_diagonal_is_cut_where_it_crosses() {
+    fn clip_cuts_a_diagonal_where_it_crosses() {
         let points = [Pos2::new(-50.0, -50.0), Pos2::new(150.0, 150.0)];
         let pieces = clip_polyline(&points, clip());
         assert_eq!(pieces.len(), 1);
