@@ -176,8 +176,15 @@ fn inspector_settings_clear_q3_and_undo_restores_it() {
     assert_eq!(harness.state().selection.edges.len(), 1);
 
     choose(&mut harness, "Authentication", "mTLS");
+    // mTLS over no TLS is flagged where the two are set.
+    harness.get_by_label_contains("mTLS runs over TLS");
     choose(&mut harness, "Authorization", "IAM policy");
     choose(&mut harness, "TLS", "TLS 1.3");
+    assert!(
+        harness
+            .query_by_label_contains("mTLS runs over TLS")
+            .is_none()
+    );
     harness.get_by_label("Logged").click();
     harness.run_steps(3);
 

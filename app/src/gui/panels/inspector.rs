@@ -544,6 +544,14 @@ fn flow_attributes(
             (Authentication::Mtls, "mTLS"),
         ],
     );
+    if flow.authentication == Authentication::Mtls && flow.tls == Tls::None {
+        // The review takes both fields as drawn, so a flow marked mTLS over no TLS still
+        // fails the TLS checks; say why here, where the two are set.
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "mTLS runs over TLS: set the TLS version too, or the review reports no TLS.",
+        );
+    }
     let first_store = stores.first().cloned().unwrap_or_default();
     let cedar = CedarCheck {
         store: first_store.clone(),
