@@ -166,6 +166,21 @@ fn cardholder_may_create_a_payment() {
     let (_, result) = form.result.as_ref().expect("a result");
     let outcome = result.as_ref().expect("the request is valid");
     assert!(outcome.allowed);
+    // The menus show what was chosen and the typed value they also list.
+    let menu = |label: &str| {
+        harness
+            .get_by_role_and_label(Role::ComboBox, label)
+            .value()
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        menu("Principal from the model"),
+        r#"Trustmap::Customer::"cardholder""#
+    );
+    assert_eq!(
+        menu("Resource from the model"),
+        r#"Trustmap::Gateway::"payments-edge""#
+    );
     assert!(outcome.errors.is_empty());
 }
 

@@ -107,8 +107,15 @@ fn uid_field(ui: &mut egui::Ui, name: &str, value: &mut String, options: &[Strin
         )
         .labelled_by(label.id);
     });
+    // The menu shows the field's value when it is one of the model's entities, so a
+    // choice made in it stays in view.
+    let chosen = if options.contains(value) {
+        value.clone()
+    } else {
+        "choose…".to_owned()
+    };
     egui::ComboBox::from_label(format!("{name} from the model"))
-        .selected_text("")
+        .selected_text(chosen)
         .width(FORM_WIDTH - 180.0)
         .show_ui(ui, |ui| {
             for option in options {
