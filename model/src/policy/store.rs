@@ -407,6 +407,23 @@ fn strip_comments(text: &str) -> String {
         .join("\n")
 }
 
+/// Returns the value of a statement's `@id` annotation, read from its text before the
+/// effect: `@id("refuse-risky")` gives `refuse-risky`. Only a plain string literal counts;
+/// one with escapes is left to Cedar's parser.
+pub(super) fn declared_id(statement: &str) -> Option<String> {
+    let head_end = ["permit", "forbid"]
+        .iter()
+        .filter_map(|effect| statement.find(effect))
+        .min()
+        .unwrap_or(statement.len());
+    let head = &statement[..head_end];
+    let after = head.find("@id")? + "@id".len();
+    let rest = head[after..].trim_start().strip_prefix('(')?.trim_start();
+    let literal = rest.strip_prefix('"')?;
+    let value = &literal[..literal.find('"')?];
+    (!value.contains('\\') && !value.is_empty()).then(|| value.to_owned())
+}
+
 /// Parses each statement as a policy or a template, under its `@id` annotation or, without
 /// one, under `policyN` (N counting statements from 0, as Cedar names them).
 fn parse_statements(store: &PolicyStore, compiled: &mut CompiledStore) {
@@ -414,6 +431,8 @@ fn parse_statements(store: &PolicyStore, compiled: &mut CompiledStore) {
     for (n, statement) in split_statements(text).into_iter().enumerate() {
         let source = &text[statement.span.clone()];
         let fallback = format!("policy{n}");
+        // A statement that does not parse is still named by its `@id` where it has one.
+        let named = declared_id(source).unwrap_or_else(|| fallback.clone());
         let problem_at = |offset: usize, id: &str, message: String| {
             Problem::at(
                 &store.id,
@@ -441,8 +460,7 @@ fn parse_statements(store: &PolicyStore, compiled: &mut CompiledStore) {
                 for error in errors.iter() {
                     let span = first_span(error);
                     compiled.problems.push(
-                        problem_at(span.start, &fallback, error.to_string())
-                            .with_length(span.len()),
+                        problem_at(span.start, &named, error.to_string()).with_length(span.len()),
                     );
                 }
                 continue;

@@ -14,7 +14,7 @@ use crate::review::reach::Level;
 use crate::review::{self, blast, review_with};
 
 use super::derive::EntityKind;
-use super::store::compile;
+use super::store::{compile, declared_id};
 use super::{PolicyCache, Stage, limits};
 
 fn fixture(folder: &str, file: &str) -> String {
@@ -177,6 +177,35 @@ fn parse_errors_carry_policy_id_and_position() {
     // The second statement starts after the first `;`; its error is on line 5.
     assert_eq!(problem.line, 5);
     assert!(problem.column > 40, "{problem}");
+    // It is named by its `@id`, though it does not parse.
+    assert_eq!(problem.policy.as_deref(), Some("broken"));
+}
+
+#[test]
+fn declared_ids_are_read_before_the_effect() {
+    assert_eq!(
+        declared_id("@id(\"refuse\")\npermit (principal, action, resource);").as_deref(),
+        Some("refuse")
+    );
+    assert_eq!(
+        declared_id("@advice(\"x\") @id ( \"two\" ) forbid (principal, action, resource);")
+            .as_deref(),
+        Some("two")
+    );
+    // No annotation, one after the effect, an empty or escaped value: none.
+    assert_eq!(declared_id("permit (principal, action, resource);"), None);
+    assert_eq!(
+        declared_id("permit (principal, action, resource) when { \"@id(\\\"x\\\")\" == \"\" };"),
+        None
+    );
+    assert_eq!(
+        declared_id("@id(\"\") permit (principal, action, resource);"),
+        None
+    );
+    assert_eq!(
+        declared_id("@id(\"a\\\"b\") permit (principal, action, resource);"),
+        None
+    );
 }
 
 #[test]
