@@ -378,6 +378,7 @@ impl TrustmapApp {
             return;
         }
         let clipboard = self.clipboard.clone();
+        let offset = self.free_paste_offset(&clipboard.nodes);
         let mut renamed: HashMap<String, String> = HashMap::new();
         let mut edits = Vec::new();
         let mut taken: BTreeSet<String> = BTreeSet::new();
@@ -387,10 +388,7 @@ impl TrustmapApp {
             renamed.insert(node.id.clone(), id.clone());
             let mut copy = node.clone();
             copy.id = id;
-            copy.position = Point::new(
-                node.position.x + PASTE_OFFSET,
-                node.position.y + PASTE_OFFSET,
-            );
+            copy.position = Point::new(node.position.x + offset, node.position.y + offset);
             copy.parent = node.parent.as_ref().and_then(|parent| {
                 renamed
                     .get(parent)
@@ -426,12 +424,28 @@ impl TrustmapApp {
             self.selection.edges.extend(edge_ids);
             // Pasting again shifts the next copies further.
             for node in &mut self.clipboard.nodes {
-                node.position = Point::new(
-                    node.position.x + PASTE_OFFSET,
-                    node.position.y + PASTE_OFFSET,
-                );
+                node.position = Point::new(node.position.x + offset, node.position.y + offset);
             }
         }
+    }
+
+    /// Returns the smallest multiple of [`PASTE_OFFSET`], down and to the right, that puts
+    /// no pasted node's corner on an existing node's corner, so no copy hides a node.
+    fn free_paste_offset(&self, nodes: &[Node]) -> f32 {
+        let occupied = |x: f32, y: f32| {
+            self.doc
+                .nodes
+                .iter()
+                .any(|node| (node.position.x - x).abs() < 1.0 && (node.position.y - y).abs() < 1.0)
+        };
+        (1..=100)
+            .map(|step| step as f32 * PASTE_OFFSET)
+            .find(|&offset| {
+                !nodes
+                    .iter()
+                    .any(|node| occupied(node.position.x + offset, node.position.y + offset))
+            })
+            .unwrap_or(PASTE_OFFSET)
     }
 
     /// Returns `{stem}-copy-{n}` with the smallest `n` unused in the document and in

@@ -1624,3 +1624,35 @@ fn inspector_keeps_its_width_whatever_is_selected() {
         "with everything selected"
     );
 }
+
+#[test]
+fn paste_lands_clear_of_existing_nodes() {
+    // Three palette clicks step the nodes 40 units apart; a copy of the first must not
+    // land on the second or third.
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    for _ in 0..3 {
+        harness.get_by_label("Service").click();
+        harness.run_steps(2);
+    }
+    harness.state_mut().selection.only_node("service-1");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::V);
+    harness.run_steps(2);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::V);
+    harness.run_steps(2);
+
+    let corners: Vec<(f32, f32)> = harness
+        .state()
+        .doc
+        .nodes
+        .iter()
+        .map(|node| (node.position.x, node.position.y))
+        .collect();
+    assert_eq!(corners.len(), 5);
+    for (index, corner) in corners.iter().enumerate() {
+        assert!(
+            !corners[..index].contains(corner),
+            "two nodes share the corner {corner:?}: {corners:?}"
+        );
+    }
+}
