@@ -379,6 +379,13 @@ impl TrustmapApp {
             ctx.input_mut(|input| input.consume_shortcut(&KeyboardShortcut::new(modifiers, key)))
         };
 
+        if self.modal_open() {
+            if shortcut(Modifiers::NONE, Key::Escape) {
+                self.dismiss_modal();
+            }
+            // Keys typed into the dialog's own fields reach them; none act behind it.
+            return;
+        }
         if shortcut(command, Key::N) {
             self.request_new("blank");
         }

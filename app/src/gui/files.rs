@@ -390,6 +390,29 @@ impl TrustmapApp {
         format!("{mark}{name} - Trustmap")
     }
 
+    /// Returns whether one of the window's modal dialogs is open. While one is, the
+    /// window's shortcuts are off, so no key acts on the model behind it.
+    pub fn modal_open(&self) -> bool {
+        self.file_ui.confirm.is_some()
+            || (!self.autosave.offers.is_empty() && !self.file_ui.recovery_postponed)
+            || self.file_ui.typed_path.is_some()
+            || self.file_ui.export.missing.is_some()
+            || self.file_ui.error.is_some()
+    }
+
+    /// Closes the modal dialog on top as its cancelling button would: Escape's action.
+    pub fn dismiss_modal(&mut self) {
+        if self.file_ui.error.take().is_some() || self.file_ui.export.missing.take().is_some() {
+            return;
+        }
+        if self.file_ui.typed_path.take().is_some() || self.file_ui.confirm.take().is_some() {
+            return;
+        }
+        if !self.autosave.offers.is_empty() {
+            self.file_ui.recovery_postponed = true;
+        }
+    }
+
     /// Draws the dialogs of this module: the unsaved-changes question, the typed-path
     /// prompt and the error message.
     pub fn show_file_dialogs(&mut self, ctx: &egui::Context) {
@@ -571,8 +594,13 @@ impl TrustmapApp {
                         .labelled_by(label.id)
                 })
                 .inner;
-            let entered =
-                field.lost_focus() && ui.input(|input| input.key_pressed(egui::Key::Enter));
+            // The field takes the keys as soon as the prompt opens.
+            if ui.memory(|memory| memory.focused().is_none()) {
+                field.request_focus();
+            }
+            // Enter accepts the prompt, as its default button; the field gives up the
+            // focus on Enter, so asking the field would miss it.
+            let entered = ui.input(|input| input.key_pressed(egui::Key::Enter));
             ui.horizontal(|ui| {
                 if ui.button(action).clicked() || entered {
                     accepted = true;

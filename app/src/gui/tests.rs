@@ -1656,3 +1656,53 @@ fn paste_lands_clear_of_existing_nodes() {
         );
     }
 }
+
+#[test]
+fn keys_stay_in_an_open_dialog() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let path = dir.path().join("typed.trustmap.ron");
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.get_by_label("Service").click();
+    harness.run_steps(3);
+
+    // The typed-path prompt takes the keys at once: Ctrl+A selects its text, not the
+    // canvas, and Enter saves.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run_steps(3);
+    harness.state_mut().selection.clear();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.event(egui::Event::Text(path.display().to_string()));
+    harness.run_steps(2);
+    assert!(
+        harness.state().selection.nodes.is_empty(),
+        "the canvas kept no keys"
+    );
+    harness.key_press(Key::Enter);
+    harness.run_steps(3);
+    assert!(path.is_file(), "Enter saved to the typed path");
+
+    // With the unsaved-changes question open, shortcuts do not act behind it, and Escape
+    // cancels it.
+    harness.get_by_label("Service").click();
+    harness.run_steps(2);
+    harness.state_mut().request_new("blank");
+    harness.run_steps(2);
+    harness.get_by_label("Unsaved changes");
+    let nodes = harness.state().doc.nodes.len();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Delete);
+    harness.run_steps(2);
+    assert_eq!(
+        harness.state().doc.nodes.len(),
+        nodes,
+        "nothing deleted behind it"
+    );
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+    assert_eq!(
+        harness.state().doc.nodes.len(),
+        nodes,
+        "cancelled, the model stays"
+    );
+}
