@@ -1706,3 +1706,22 @@ fn keys_stay_in_an_open_dialog() {
         "cancelled, the model stays"
     );
 }
+
+#[test]
+fn panels_recover_after_the_window_was_tiny() {
+    let mut harness = harness(app_with(ScriptedDialogs::default()));
+    harness.set_size(Vec2::new(250.0, 150.0));
+    harness.run_steps(3);
+    harness.set_size(Vec2::new(1400.0, 900.0));
+    harness.run_steps(3);
+
+    let canvas = harness.state().canvas.screen_rect;
+    assert!(
+        1400.0 - canvas.right() >= 220.0,
+        "inspector width: {canvas:?}"
+    );
+    assert!(
+        900.0 - canvas.bottom() >= 140.0,
+        "review panel height: {canvas:?}"
+    );
+}

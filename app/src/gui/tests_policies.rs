@@ -428,6 +428,13 @@ fn mappings_are_edited_one_field_at_a_time() {
         .click_accesskit();
     harness.run_steps(3);
 
+    let field = harness
+        .get_by_role_and_label(Role::TextInput, "service")
+        .rect();
+    assert!(
+        field.width() >= 150.0,
+        "a mapping value is readable: {field:?}"
+    );
     type_into(&mut harness, "service", "Bank::Service");
     assert!(
         store(&harness).entity_types.is_empty(),

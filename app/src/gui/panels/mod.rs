@@ -61,9 +61,12 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
         .resizable(false)
         .default_size(150.0)
         .show(ui, |ui| palette::show(app, ui));
+    // Minimum sizes keep a panel usable after the window was made very small and then
+    // large again: a panel keeps the size it was squeezed to.
     egui::Panel::right("inspector")
         .resizable(true)
         .default_size(300.0)
+        .min_size(220.0)
         .show(ui, |ui| {
             // The panel keeps its width whatever is selected, so the canvas never moves:
             // the scroll area fills the width when the fields are narrower, and scrolls
@@ -76,6 +79,7 @@ pub fn show(app: &mut TrustmapApp, ui: &mut egui::Ui) {
     egui::Panel::bottom("review")
         .resizable(true)
         .default_size(230.0)
+        .min_size(140.0)
         .show(ui, |ui| review_panel(app, ui));
 }
 

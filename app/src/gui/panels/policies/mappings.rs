@@ -77,43 +77,52 @@ fn table_fields(
     rows: &[(&'static str, String)],
 ) -> Option<(Table, &'static str, String)> {
     let mut confirmed = None;
-    egui::Grid::new(("policy-mappings", table))
-        .striped(true)
-        .show(ui, |ui| {
-            for (key, hint) in rows {
-                let committed = current(store, table, key);
-                let text = app
-                    .panels
-                    .policies
-                    .mappings
-                    .texts
-                    .entry((table, key))
-                    .or_insert_with(|| committed.clone());
-                let label = ui.label(*key);
-                let response = ui
-                    .add(
-                        egui::TextEdit::singleline(text)
-                            // A stable id keeps the focus while the review's problems,
-                            // listed above, come and go.
-                            .id_salt(("policy-mapping", table, *key))
-                            .hint_text(hint)
-                            .font(egui::TextStyle::Monospace)
-                            .desired_width(240.0),
-                    )
-                    .labelled_by(label.id);
-                if response.lost_focus() {
-                    if text.trim() != committed {
-                        confirmed = Some((table, *key, text.trim().to_owned()));
-                    }
-                } else if !response.has_focus() && *text != committed {
-                    // Undo or redo changed the document: show it.
-                    text.clone_from(&committed);
-                }
-                ui.end_row();
+    for (key, hint) in rows {
+        let committed = current(store, table, key);
+        let text = app
+            .panels
+            .policies
+            .mappings
+            .texts
+            .entry((table, key))
+            .or_insert_with(|| committed.clone());
+        // One row a mapping, the keys in a column of their own width, so each value has
+        // the room its field asks for.
+        let response = ui
+            .horizontal(|ui| {
+                let label = ui.add_sized(
+                    [KEY_WIDTH, ui.spacing().interact_size.y],
+                    egui::Label::new(*key),
+                );
+                ui.add(
+                    egui::TextEdit::singleline(text)
+                        // A stable id keeps the focus while the review's problems, listed
+                        // above, come and go.
+                        .id_salt(("policy-mapping", table, *key))
+                        .hint_text(hint)
+                        .font(egui::TextStyle::Monospace)
+                        .desired_width(VALUE_WIDTH),
+                )
+                .labelled_by(label.id)
+            })
+            .inner;
+        if response.lost_focus() {
+            if text.trim() != committed {
+                confirmed = Some((table, *key, text.trim().to_owned()));
             }
-        });
+        } else if !response.has_focus() && *text != committed {
+            // Undo or redo changed the document: show it.
+            text.clone_from(&committed);
+        }
+    }
     confirmed
 }
+
+/// Width of the column of mapping keys, in points.
+const KEY_WIDTH: f32 = 120.0;
+
+/// Width of a mapping's value field, in points.
+const VALUE_WIDTH: f32 = 240.0;
 
 /// Returns the document's value of one entry, or an empty text.
 fn current(store: &PolicyStore, table: Table, key: &str) -> String {
