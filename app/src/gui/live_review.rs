@@ -119,6 +119,19 @@ impl LiveReview {
         self.worker.is_some()
     }
 
+    /// Waits for the worker's review, if one runs, and makes it current. Window tests call
+    /// it after each frame so that what they check does not depend on whether a loaded
+    /// machine ran the review on the worker.
+    #[cfg(test)]
+    pub fn finish_pending(&mut self) {
+        if let Some((worked_on, receiver)) = self.worker.take()
+            && let Ok(result) = receiver.recv()
+        {
+            self.reviewed = Some(worked_on);
+            self.current = Arc::new(result);
+        }
+    }
+
     /// Brings the review up to date with a document whose content is numbered
     /// `generation`: collects a worker's result, then starts a new review if the document
     /// changed since the last one.

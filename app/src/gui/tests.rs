@@ -81,7 +81,13 @@ fn harness(app: TrustmapApp) -> Harness<'static, TrustmapApp> {
         .with_theme(egui::Theme::Light)
         .with_context_setup(super::text::setup_context)
         .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut TrustmapApp| app.show(ui), app);
+        .build_ui_state(
+            |ui, app: &mut TrustmapApp| {
+                app.show(ui);
+                app.review.finish_pending();
+            },
+            app,
+        );
     harness.run_steps(3);
     harness
 }
@@ -872,7 +878,10 @@ fn snapshot_of_two_connected_services() {
         .allow_missing_glyphs()
         .wgpu()
         .build_ui_state(
-            |ui, app: &mut TrustmapApp| app.show(ui),
+            |ui, app: &mut TrustmapApp| {
+                app.show(ui);
+                app.review.finish_pending();
+            },
             app_with(ScriptedDialogs::default()),
         );
     harness.run_steps(3);
@@ -1071,7 +1080,13 @@ fn quick_clock_harness(app: TrustmapApp) -> Harness<'static, TrustmapApp> {
         .with_theme(egui::Theme::Light)
         .with_context_setup(super::text::setup_context)
         .allow_missing_glyphs()
-        .build_ui_state(|ui, app: &mut TrustmapApp| app.show(ui), app);
+        .build_ui_state(
+            |ui, app: &mut TrustmapApp| {
+                app.show(ui);
+                app.review.finish_pending();
+            },
+            app,
+        );
     harness.run_steps(3);
     harness
 }

@@ -53,7 +53,32 @@ pub fn display(text: &str) -> Cow<'_, str> {
             }
         }
     }
+    // The isolate marks of `isolated` have done their work and have no glyph.
+    visual.retain(|character| !ISOLATE_MARKS.contains(&character));
     Cow::Owned(unreverse_letter_stretches(&visual))
+}
+
+/// The marks that open (first strong, left-to-right, right-to-left) and close an isolate.
+const ISOLATE_MARKS: [char; 4] = ['\u{2068}', '\u{2066}', '\u{2067}', '\u{2069}'];
+
+/// Returns `text` with each right-to-left `part` found in it set apart as a bidirectional
+/// isolate, so that [`display`] orders it as one unit: in "Flow A → B" with two Hebrew
+/// labels, the arrow then stays between them instead of joining their right-to-left run.
+pub fn isolated<'a>(text: &str, parts: impl IntoIterator<Item = &'a str>) -> String {
+    let mut result = text.to_owned();
+    for part in parts {
+        if part.is_empty() || !part.chars().any(is_right_to_left) {
+            continue;
+        }
+        result = result.replace(part, &format!("\u{2068}{part}\u{2069}"));
+    }
+    result
+}
+
+/// Returns whether a text contains a right-to-left character, so [`display`] would
+/// reorder it.
+pub fn has_right_to_left(text: &str) -> bool {
+    text.chars().any(is_right_to_left)
 }
 
 /// Returns whether the first paragraph of a text runs right to left: its first strong
@@ -341,6 +366,20 @@ mod tests {
         assert!(shown.find('(') < shown.find(')'), "{shown}");
         // Brackets in a left-to-right paragraph are left alone.
         assert_eq!(display("API (שרת)"), "API (שרת)");
+    }
+
+    #[test]
+    fn isolated_labels_keep_the_arrow_between_them() {
+        let title = "Flow רישום רכב → שירותי AWS authenticates";
+        let parts = ["רישום רכב", "שירותי AWS"];
+        assert_eq!(
+            display(&isolated(title, parts)),
+            "Flow רכב רישום → AWS שירותי authenticates"
+        );
+        // Without isolates the arrow joins the right-to-left run around it.
+        assert_ne!(display(title), "Flow רכב רישום → AWS שירותי authenticates");
+        // Left-to-right labels are left as they are.
+        assert_eq!(isolated("Flow a → b", ["a", "b"]), "Flow a → b");
     }
 
     #[test]

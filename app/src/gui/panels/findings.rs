@@ -9,6 +9,7 @@ use trustmap_model::{Finding, Severity};
 
 use crate::gui::app::TrustmapApp;
 use crate::gui::canvas::{Highlight, severity_color, to_pos};
+use crate::gui::text;
 
 /// The selected finding, by checklist item and title, which stay the same when the review
 /// reruns.
@@ -121,12 +122,20 @@ fn skip_rows(ui: &mut egui::Ui, count: usize, pitch: f32) {
 fn finding_row(app: &mut TrustmapApp, ui: &mut egui::Ui, finding: &Finding) {
     let key = (finding.rule.to_owned(), finding.title.clone());
     let is_selected = app.panels.findings.selected.as_ref() == Some(&key);
-    let text = format!(
-        "{}  {}",
-        finding.rule,
-        crate::gui::text::display(&finding.title)
-    );
-    if ui.selectable_label(is_selected, text).clicked() {
+    // Each node's label is one unit in the title, so right-to-left labels on both sides
+    // of an arrow keep the arrow between them. Only such titles pay for the lookup.
+    let title = if text::has_right_to_left(&finding.title) {
+        let labels = finding
+            .nodes
+            .iter()
+            .filter_map(|id| app.doc.node(id))
+            .map(|node| node.label.as_str());
+        text::display(&text::isolated(&finding.title, labels)).into_owned()
+    } else {
+        finding.title.clone()
+    };
+    let row = format!("{}  {title}", finding.rule);
+    if ui.selectable_label(is_selected, row).clicked() {
         if is_selected {
             app.panels.findings.selected = None;
             app.canvas.highlight = None;
