@@ -131,7 +131,7 @@ pub struct ExportUi {
     running: Option<(PathBuf, Receiver<ExportOutcome>)>,
     /// The paper of the page exports.
     pub page_size: PageSize,
-    /// The message naming the last file exported, shown in the status bar.
+    /// The message naming the last file saved or exported, shown in the status bar.
     pub last_written: Option<String>,
     /// Characters of the last export that no font has, shown in a warning until dismissed.
     pub missing: Option<(String, BTreeSet<char>)>,

@@ -367,6 +367,7 @@ impl TrustmapApp {
             Ok(()) => {
                 self.history.mark_saved();
                 self.autosave.remove();
+                self.file_ui.export.last_written = Some(format!("Saved {}", path.display()));
                 self.path = Some(path.to_owned());
                 self.recent.push(path);
                 true

@@ -1695,6 +1695,7 @@ fn keys_stay_in_an_open_dialog() {
     harness.key_press(Key::Enter);
     harness.run_steps(3);
     assert!(path.is_file(), "Enter saved to the typed path");
+    harness.get_by_label(&format!("Saved {}", path.display()));
 
     // With the unsaved-changes question open, shortcuts do not act behind it, and Escape
     // cancels it.
