@@ -119,6 +119,7 @@ impl Autosave {
             log::warn!("autosave is off: could not create {}: {err}", dir.display());
             return Self::disabled();
         }
+        remove_stale_locks(dir);
         let offers = collect_offers(dir);
 
         let started = SystemTime::now()
@@ -257,6 +258,34 @@ impl Drop for Autosave {
         drop(lock);
         if !file.exists() {
             remove_quietly(&with_suffix(file, LOCK_SUFFIX));
+        }
+    }
+}
+
+/// Removes the lock files, and origin files, of slots that hold no document and that no
+/// running window holds: a window that was killed leaves them behind.
+fn remove_stale_locks(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let lock_file = entry.path();
+        let Some(stem) = lock_file
+            .file_name()
+            .and_then(OsStr::to_str)
+            .and_then(|name| name.strip_suffix(LOCK_SUFFIX))
+        else {
+            continue;
+        };
+        let document = lock_file.with_file_name(format!("{stem}{DOCUMENT_SUFFIX}"));
+        if document.exists() {
+            continue;
+        }
+        // Holding the lock proves no window uses the slot while its files go.
+        if let Ok(Some(lock)) = lock_slot(&document) {
+            remove_quietly(&with_suffix(&document, ORIGIN_SUFFIX));
+            remove_quietly(&lock_file);
+            drop(lock);
         }
     }
 }
@@ -468,6 +497,24 @@ mod tests {
         assert!(autosave.written.is_none());
         autosave.tick(30.0, 31, true, &doc, None);
         assert_eq!(autosave.written, Some((31, 30.0)));
+    }
+
+    #[test]
+    fn start_removes_locks_that_killed_windows_left() {
+        // A killed window left a lock and an origin but no document; a running window's
+        // slot has its lock held and no document yet. Only the first goes.
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let stale = dir.path().join("window-1-2-3.lock");
+        let stale_origin = dir.path().join("window-1-2-3.origin");
+        fs::write(&stale, "").expect("stale lock");
+        fs::write(&stale_origin, "/models/gone.trustmap.ron").expect("stale origin");
+        let running = started(dir.path());
+        let running_lock = with_suffix(running.file().expect("slot"), LOCK_SUFFIX);
+        assert!(!stale.exists(), "the killed window's lock is removed");
+        assert!(!stale_origin.exists());
+
+        let _next = started(dir.path());
+        assert!(running_lock.exists(), "a running window keeps its lock");
     }
 
     #[test]
