@@ -546,7 +546,7 @@ fn flow_attributes(
     );
     if flow.authentication == Authentication::Mtls && flow.tls == Tls::None {
         // The review takes both fields as drawn, so a flow marked mTLS over no TLS still
-        // fails the TLS checks; say why here, where the two are set.
+        // fails the TLS checks. The warning sits where the two are set.
         ui.colored_label(
             ui.visuals().warn_fg_color,
             "mTLS runs over TLS: set the TLS version too, or the review reports no TLS.",

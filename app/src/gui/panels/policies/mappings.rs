@@ -86,8 +86,8 @@ fn table_fields(
             .texts
             .entry((table, key))
             .or_insert_with(|| committed.clone());
-        // One row a mapping, the keys in a column of their own width, so each value has
-        // the room its field asks for.
+        // One row a mapping, with the keys in a column of fixed width, so each value field
+        // gets its full width.
         let response = ui
             .horizontal(|ui| {
                 let label = ui.add_sized(
