@@ -350,6 +350,9 @@ impl TrustmapApp {
             ui.separator();
             ui.label(format!("{} findings", result.review.findings.len()));
             ui.separator();
+            // Before the review's time, whose width changes from one review to the next.
+            ui.label(format!("zoom {}", zoom_percent(self.canvas.zoom())));
+            ui.separator();
             let pending = if self.review.is_pending() {
                 ", reviewing…"
             } else {
@@ -464,4 +467,28 @@ pub fn blank_document() -> Document {
     trustmap_model::templates::template("blank")
         .and_then(|template| trustmap_model::load::load_str(template.text, "blank").ok())
         .unwrap_or_else(|| Document::new("Untitled model"))
+}
+
+/// Returns a zoom as a percentage for the status bar, with a decimal below 10 percent so
+/// that the zooms of a large model's overview stay apart: `0.05` gives `5.0%`.
+fn zoom_percent(zoom: f32) -> String {
+    let percent = zoom * 100.0;
+    if percent < 10.0 {
+        format!("{percent:.1}%")
+    } else {
+        format!("{percent:.0}%")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zoom_percent_keeps_small_zooms_apart() {
+        assert_eq!(zoom_percent(1.0), "100%");
+        assert_eq!(zoom_percent(0.5), "50%");
+        assert_eq!(zoom_percent(0.05), "5.0%");
+        assert_eq!(zoom_percent(0.002), "0.2%");
+    }
 }
