@@ -151,15 +151,14 @@ pub fn findings(graph: &Graph<'_>, defence: &Defence) -> Vec<Finding> {
     }
 
     for chokepoint in &defence.chokepoints {
-        let label = |id: &str| {
-            graph
-                .ix(id)
-                .map_or_else(|| id.to_owned(), |ix| graph.node(ix).label.clone())
-        };
-        let gates: Vec<String> = chokepoint.gates.iter().map(|id| label(id)).collect();
+        let gates: Vec<String> = chokepoint
+            .gates
+            .iter()
+            .map(|id| super::label_of(graph, id))
+            .collect();
         let title = format!(
             "{} lies on every path to {} crown jewel{}: {}",
-            label(&chokepoint.node),
+            super::label_of(graph, &chokepoint.node),
             gates.len(),
             if gates.len() == 1 { "" } else { "s" },
             gates.join(", ")

@@ -241,6 +241,14 @@ fn apply_order(findings: &mut [Finding], order: Vec<usize>) {
     }
 }
 
+/// Returns the label of the node with this id, as finding titles name nodes, or the id
+/// itself when no node has it.
+pub(crate) fn label_of(graph: &Graph<'_>, id: &str) -> String {
+    graph
+        .ix(id)
+        .map_or_else(|| id.to_owned(), |ix| graph.node(ix).label.clone())
+}
+
 /// Returns `Critical` when a node is a crown jewel, and the base severity otherwise.
 pub fn severity_near_node(graph: &Graph<'_>, node: NodeIx, base: Severity) -> Severity {
     if graph.is_crown_jewel(node) {

@@ -185,7 +185,7 @@ pub fn findings(graph: &Graph<'_>, reach: &Reach) -> Vec<Finding> {
         let severity = severity_near_node(graph, node, Severity::High);
         let title = format!(
             "{} can be reached {what}, without explicit authorization",
-            node_reach.node
+            graph.node(node).label
         );
         let mut finding = Finding::new("REV-1", severity, title).with_nodes(graph, [node]);
         finding.edges = drawn_flows(&node_reach.flows);
@@ -202,7 +202,9 @@ pub fn findings(graph: &Graph<'_>, reach: &Reach) -> Vec<Finding> {
         let severity = severity_near_node(graph, node, Severity::High);
         let title = format!(
             "{} can be reached through {} without passing the WAF of {}",
-            bypass.node, bypass.entry, bypass.waf_gateway
+            graph.node(node).label,
+            super::label_of(graph, &bypass.entry),
+            super::label_of(graph, &bypass.waf_gateway)
         );
         let mut finding = Finding::new("REV-1", severity, title).with_nodes(graph, [node]);
         for id in [&bypass.entry, &bypass.waf_gateway] {

@@ -499,7 +499,7 @@ fn crown_jewel_finding_is_critical() {
         .flow("f1", "user", "vault", open());
     model.doc.nodes.push(crate::document::Node::new(
         "vault",
-        "vault",
+        "Card vault",
         NodeKind::Secret(crate::document::Secret {
             storage: crate::document::SecretStorage::SecretsManager,
             rotation_days: Some(30),
@@ -509,6 +509,11 @@ fn crown_jewel_finding_is_critical() {
 
     assert_eq!(flagged(&findings), ["vault"]);
     assert_eq!(findings[0].severity, Severity::Critical);
+    // The title names the node by its label, as every finding title does.
+    assert_eq!(
+        findings[0].title,
+        "Card vault can be reached anonymously, without explicit authorization"
+    );
 }
 
 #[test]
