@@ -2,10 +2,9 @@
 //! the diagram, and Graphviz DOT and Mermaid text.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use trustmap_model::export::{self, PageOptions, PageSize, dot, mermaid, pdf, png, svg};
 use trustmap_model::{geometry, review};
 
@@ -123,40 +122,12 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// Writes a file beside its destination, syncs it, then renames it over the destination,
-/// so a reader never sees half a file.
+/// Writes an export atomically (through the model's save module, without a backup), so a
+/// reader never sees half a file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("failed to create a file in {}", dir.display()))?;
-    temp.write_all(bytes)
-        .and_then(|()| permissions_for(path, temp.as_file()))
-        .and_then(|permissions| temp.as_file().set_permissions(permissions))
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("failed to write {}", path.display()))?;
-    temp.persist(path)
-        .with_context(|| format!("failed to replace {}", path.display()))?;
+    trustmap_model::load::write_file(path, bytes)?;
     log::info!("wrote {}", path.display());
     Ok(())
-}
-
-/// Returns the permissions of the file being replaced, or those of a new file readable by
-/// everyone (the temporary file starts readable by its owner alone).
-fn permissions_for(path: &Path, temp: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
-    if let Ok(metadata) = std::fs::metadata(path) {
-        return Ok(metadata.permissions());
-    }
-    #[allow(unused_mut)]
-    let mut permissions = temp.metadata()?.permissions();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        permissions.set_mode(0o644);
-    }
-    Ok(permissions)
 }
 
 #[cfg(test)]

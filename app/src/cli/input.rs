@@ -184,17 +184,7 @@ pub fn write_new_file(path: &Path, text: &str, force: bool) -> Result<()> {
         return Ok(());
     }
 
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("failed to create a file in {}", dir.display()))?;
-    temp.write_all(text.as_bytes())
-        .and_then(|()| temp.as_file().sync_all())
-        .with_context(|| format!("failed to write {}", path.display()))?;
-    temp.persist(path)
-        .with_context(|| format!("failed to replace {}", path.display()))?;
+    trustmap_model::load::write_file(path, text.as_bytes())?;
     Ok(())
 }
 

@@ -10,7 +10,6 @@
 //! show in a warning.
 
 use std::collections::BTreeSet;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 use std::time::Duration;
@@ -298,11 +297,9 @@ impl TrustmapApp {
                 let written = render(&doc, &diagram, format, date)
                     .map_err(|err| err.to_string())
                     .and_then(|exported| {
-                        write_atomically(&destination, &exported.bytes)
+                        trustmap_model::load::write_file(&destination, &exported.bytes)
                             .map(|()| exported.missing)
-                            .map_err(|err| {
-                                format!("could not write {}: {err}", destination.display())
-                            })
+                            .map_err(|err| err.to_string())
                     });
                 // The window may have closed meanwhile, so no receiver is left and the send fails.
                 let _ = sender.send(written);
@@ -416,40 +413,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }
-}
-
-/// Writes a file beside its destination, syncs it, then renames it over the destination.
-/// A file being replaced keeps its permissions; a new one is readable by everyone, as
-/// files the user creates usually are.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".trustmap-export-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(metadata) => metadata.permissions(),
-        Err(_) => new_file_permissions(temp.as_file())?,
-    };
-    temp.as_file().set_permissions(permissions)?;
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|err| err.error)?;
-    Ok(())
-}
-
-fn new_file_permissions(file: &std::fs::File) -> std::io::Result<std::fs::Permissions> {
-    #[allow(unused_mut)]
-    let mut permissions = file.metadata()?.permissions();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        permissions.set_mode(0o644);
-    }
-    Ok(permissions)
 }
 
 #[cfg(test)]

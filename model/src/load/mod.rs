@@ -25,7 +25,7 @@ use ron::extensions::Extensions;
 use ron::ser::PrettyConfig;
 
 pub use error::{LoadError, LoadErrorKind, Position, SaveError};
-pub use save::{BACKUP_SUFFIX, backup_path, replace_file, save_file};
+pub use save::{BACKUP_SUFFIX, backup_path, replace_file, save_file, write_file};
 pub use validate::{Issue, validate};
 
 use crate::document::{Document, FORMAT_VERSION};

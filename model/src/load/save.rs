@@ -45,6 +45,35 @@ pub fn backup_path(path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Writes `contents` to the file at `path` atomically, without a backup: for exports and
+/// other files the tool writes but does not edit.
+///
+/// The new contents go to a synced temporary file beside `path`, which is renamed over it,
+/// so a reader never sees half a file. A file being replaced keeps its permissions, and a
+/// new one gets those of any new file. A symbolic link at `path` is followed.
+///
+/// # Errors
+///
+/// Fails without changing the file when `path` is a directory or another non-regular
+/// file, when the directory does not exist or is not writable, or when writing or syncing
+/// fails.
+pub fn write_file(path: &Path, contents: &[u8]) -> Result<(), SaveError> {
+    let target = resolve_link(path)?;
+    let existing = regular_file_metadata(&target)?;
+    let directory = parent_directory(&target);
+    let name = file_name(&target)?;
+    let new_file = write_new_file(&target, directory, name, existing.as_ref(), contents)?;
+    new_file.persist(&target).map_err(|error| {
+        io_error(
+            &target,
+            "could not rename the new file over it",
+            error.error,
+        )
+    })?;
+    sync_directory(directory)
+        .map_err(|error| io_error(&target, "could not sync its directory", error))
+}
+
 /// Replaces the contents of the file at `path` atomically, keeping the previous version as
 /// its backup ([`backup_path`]).
 ///

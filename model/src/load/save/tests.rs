@@ -385,3 +385,17 @@ fn save_in_read_only_directory(dir: &Path, path: &Path) -> Option<String> {
         .unwrap_or_else(|| panic!("the child reported no result: {stdout}"));
     Some(outcome)
 }
+
+#[test]
+fn write_file_replaces_without_backup() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("page.svg");
+
+    write_file(&path, b"first").expect("write");
+    write_file(&path, b"second").expect("replace");
+
+    assert_eq!(fs::read(&path).expect("read"), b"second");
+    assert!(!backup_path(&path).exists(), "an export keeps no backup");
+    let error = write_file(dir.path(), b"x").expect_err("a directory is no file");
+    assert!(matches!(error, SaveError::IsDirectory { .. }), "{error}");
+}
