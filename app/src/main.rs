@@ -12,8 +12,8 @@ use clap::Parser as _;
 
 /// Every frame the window tessellates the canvas into meshes of megabytes and frees them.
 /// The system allocator hands such blocks back to the kernel and faults them in again on
-/// the next frame, which costs more than the tessellation itself on a large model;
-/// mimalloc keeps them for reuse.
+/// the next frame. On a large model that cost more than the tessellation itself (see the
+/// window's figures in BENCHMARKS.md), so mimalloc, which keeps them for reuse, is used.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -1131,12 +1131,12 @@ mod tests {
 
         canvas.fit(world, screen);
 
-        let shown = canvas.screen_from_world * world;
+        let on_screen = canvas.screen_from_world * world;
         assert!(
-            screen.expand(0.01).contains_rect(shown),
-            "{shown:?} in {screen:?}"
+            screen.expand(0.01).contains_rect(on_screen),
+            "{on_screen:?} in {screen:?}"
         );
-        assert!(shown.height() > 250.0, "{shown:?}");
+        assert!(on_screen.height() > 250.0, "{on_screen:?}");
     }
 
     #[test]

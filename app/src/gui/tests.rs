@@ -384,7 +384,7 @@ fn delete_copy_paste_and_select_all() {
 }
 
 #[test]
-fn system_paste_command_pastes_the_copy_or_a_model() {
+fn paste_event_pastes_copy_or_model() {
     // On the desktop, Ctrl+V arrives as a paste event carrying the system clipboard's
     // text, not as a key: a copy puts its model text there.
     let mut harness = harness(app_with(ScriptedDialogs::default()));
@@ -420,7 +420,7 @@ fn system_paste_command_pastes_the_copy_or_a_model() {
             .any(|node| node.label == "Ledger")
     );
 
-    // Other text pastes nothing, and the status bar says so.
+    // Other text pastes nothing, and the status bar shows why.
     harness.event(egui::Event::Paste("just some words".to_owned()));
     harness.run_steps(2);
     assert_eq!(harness.state().doc.nodes.len(), 5);
@@ -1541,8 +1541,8 @@ fn long_finding_titles_stay_on_one_line() {
 
 #[test]
 fn quit_asks_the_window_to_close() {
-    // Quitting goes through the window's close request, which asks about unsaved changes.
-    // Ctrl+Q is egui's own quit shortcut and sends the same request.
+    // Quitting goes through the window's close request, which first puts the question
+    // about unsaved changes. Ctrl+Q is egui's own quit shortcut and sends the same request.
     let mut harness = harness(app_with(ScriptedDialogs::default()));
     harness.get_by_label("File").click();
     harness.run_steps(2);
@@ -1552,7 +1552,7 @@ fn quit_asks_the_window_to_close() {
 }
 
 #[test]
-fn opening_a_tall_model_fits_it_on_the_canvas() {
+fn fit_follows_a_canvas_resize() {
     use trustmap_model::document::{Node, NodeKind, Service};
 
     let mut app = app_with(ScriptedDialogs::default());
@@ -1582,14 +1582,17 @@ fn opening_a_tall_model_fits_it_on_the_canvas() {
         super::canvas::to_pos(app.diagram().bounds.min),
         super::canvas::to_pos(app.diagram().bounds.max),
     );
-    let shown = app.canvas.screen_from_world * bounds;
+    let on_screen = app.canvas.screen_from_world * bounds;
     let canvas = app.canvas.screen_rect;
-    assert!(canvas.contains_rect(shown), "{shown:?} on {canvas:?}");
     assert!(
-        shown.top() >= canvas.top() + 10.0,
-        "clear of the edge: {shown:?}"
+        canvas.contains_rect(on_screen),
+        "{on_screen:?} on {canvas:?}"
     );
-    assert!(shown.height() > 120.0, "{shown:?} on {canvas:?}");
+    assert!(
+        on_screen.top() >= canvas.top() + 10.0,
+        "clear of the edge: {on_screen:?}"
+    );
+    assert!(on_screen.height() > 120.0, "{on_screen:?} on {canvas:?}");
 }
 
 #[test]

@@ -62,7 +62,7 @@ pub fn display(text: &str) -> Cow<'_, str> {
 const ISOLATE_MARKS: [char; 4] = ['\u{2068}', '\u{2066}', '\u{2067}', '\u{2069}'];
 
 /// Returns `text` with each right-to-left `part` found in it set apart as a bidirectional
-/// isolate, so that [`display`] orders it as one unit: in "Flow A → B" with two Hebrew
+/// isolate, so that [`display`] orders it as one unit. In "Flow A → B" with two Hebrew
 /// labels, the arrow then stays between them instead of joining their right-to-left run.
 pub fn isolated<'a>(text: &str, parts: impl IntoIterator<Item = &'a str>) -> String {
     let mut result = text.to_owned();
@@ -361,9 +361,9 @@ mod tests {
     fn brackets_in_right_to_left_runs_are_mirrored() {
         // Logical "גורם (API) 2024": the bracketed Latin run sits inside the right-to-left
         // paragraph, so on screen the bracket that opens it is on its right.
-        let shown = display("גורם (API) 2024");
-        assert_eq!(shown, "2024 (API) גורם");
-        assert!(shown.find('(') < shown.find(')'), "{shown}");
+        let displayed = display("גורם (API) 2024");
+        assert_eq!(displayed, "2024 (API) גורם");
+        assert!(displayed.find('(') < displayed.find(')'), "{displayed}");
         // Brackets in a left-to-right paragraph are left alone.
         assert_eq!(display("API (שרת)"), "API (שרת)");
     }

@@ -414,8 +414,8 @@ impl Scene<'_> {
         };
         let mut galley = painter.layout_job(job);
         if galley.elided && is_right_to_left_paragraph(text) {
-            let unwrapped = |shown: String| {
-                painter.layout_job(LayoutJob::simple_singleline(shown, font.clone(), color))
+            let unwrapped = |candidate: String| {
+                painter.layout_job(LayoutJob::simple_singleline(candidate, font.clone(), color))
             };
             galley = shortened_at_logical_end(text, unwrapped, max_width);
         }
@@ -841,7 +841,7 @@ mod tests {
     fn shortening_drops_the_logical_end_of_rtl_labels() {
         let label = "שירותי AWS בתוך גבול האמון";
         let ctx = egui::Context::default();
-        let mut shown = String::new();
+        let mut displayed = String::new();
         let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
             let painter = ui.painter();
             let layout = |text: String| {
@@ -854,13 +854,16 @@ mod tests {
             let whole = layout(display(label).into_owned()).size().x;
             let galley = shortened_at_logical_end(label, layout, whole * 0.6);
             assert!(galley.size().x <= whole * 0.6);
-            shown = galley.text().to_owned();
+            displayed = galley.text().to_owned();
         });
         output.textures_delta.clear();
 
-        assert!(shown.contains('…'), "{shown}");
-        assert!(shown.contains("AWS"), "the beginning stays: {shown}");
-        assert!(!shown.contains("האמון"), "the end goes: {shown}");
+        assert!(displayed.contains('…'), "{displayed}");
+        assert!(
+            displayed.contains("AWS"),
+            "the beginning stays: {displayed}"
+        );
+        assert!(!displayed.contains("האמון"), "the end goes: {displayed}");
     }
 
     #[test]

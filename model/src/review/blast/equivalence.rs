@@ -1,4 +1,4 @@
-//! Checks that the answers computed from shared reach agree with a search from each
+//! Checks that the results computed from shared reach agree with a search from each
 //! compromised principal, on generated models and on generated models given trust cycles,
 //! associations, MFA conditions and workforce users with MFA.
 
@@ -46,7 +46,7 @@ fn tangled(mut doc: Document, seed: u64) -> Document {
     doc
 }
 
-/// Every model compared: the generated ones, plain and tangled.
+/// Returns every model compared: the generated ones, plain and tangled.
 fn models() -> impl Iterator<Item = (String, Document)> {
     MODELS.into_iter().flat_map(|(nodes, seed)| {
         let doc = generate(&GeneratorConfig::new(nodes, seed));

@@ -1,5 +1,5 @@
 //! What every compromised principal without MFA reaches, computed once for the whole graph
-//! and shared, for the answers that need counts and access but no evidence paths.
+//! and shared, for the results that need counts and access but no evidence paths.
 //!
 //! Holding a principal gives the same access whoever holds it (its
 //! [contribution](Search::contribution)), and a holder without MFA holds every principal that
@@ -105,7 +105,7 @@ pub(super) struct Shared<'g, 'a> {
     /// The component of each principal in the graph of associations alone, which join the
     /// compromised principal to its own identities, or [`NONE`].
     own_component: Vec<u32>,
-    /// What the principal's own identities reach, by component of `own_component`.
+    /// The reach of the principal's own identities, by component of `own_component`.
     own_reached: Vec<Reached>,
     jewels: Vec<Jewel>,
 }
@@ -162,12 +162,12 @@ impl<'g, 'a> Shared<'g, 'a> {
         self.search.graph()
     }
 
-    /// Returns whether the shared sets answer for a principal: it has no MFA.
+    /// Returns whether the shared sets cover a principal, which they do when it has no MFA.
     pub fn answers_for(&mut self, principal: NodeIx) -> bool {
         self.component[principal] != NONE && !self.search.holder_has_mfa(principal)
     }
 
-    /// Returns the crown jewels a principal the shared sets answer for writes to, in index
+    /// Returns the crown jewels that a principal the shared sets cover writes to, in index
     /// order, each with whether its own identities write it, as a run from the principal
     /// gives them.
     pub fn crown_jewels_written(&self, principal: NodeIx) -> Vec<(NodeIx, bool)> {

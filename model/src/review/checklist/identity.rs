@@ -811,7 +811,7 @@ mod tests {
     }
 
     #[test]
-    fn id4_fails_workforce_straight_into_a_service_or_store() {
+    fn id4_fails_direct_workforce_flows() {
         // ada → payments and ada → cards skip every gateway; ada → saas leaves the system.
         let mut model = Model::new();
         model.external("ada", ExternalSort::WorkforceUser { mfa: true });
