@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 
 use anyhow::{Result, bail};
 use trustmap_model::graph::{Graph, NodeIx};
-use trustmap_model::review::blast::{self, BlastRadius, Hold, RankEntry, Reached};
+use trustmap_model::review::blast::{self, BlastRadius, RankEntry};
 
 use super::text::{Painter, Table};
 use super::{BlastRadiusArgs, Status, TableFormat, input};
@@ -134,8 +134,8 @@ fn radius_table(radius: &BlastRadius) -> Table {
         table.push(vec![
             reached.node.clone(),
             reached.kind.to_owned(),
-            access_text(reached),
-            exposure_text(reached),
+            reached.access_text(),
+            reached.exposure_text(),
             if reached.through_another_identity {
                 "yes"
             } else {
@@ -150,37 +150,6 @@ fn radius_table(radius: &BlastRadius) -> Table {
         ]);
     }
     table
-}
-
-/// Returns how the holder acts as or on a node: `assumed`, `member`, or its actions.
-fn access_text(reached: &Reached) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    if let Some(hold) = reached.hold {
-        parts.push(match hold {
-            Hold::Associated => "associated",
-            Hold::Assumed => "assumed",
-            Hold::Unlocked => "unlocked",
-            Hold::Member => "member",
-        });
-    }
-    parts.extend(reached.access.iter().map(|action| action.name()));
-    parts.join(", ")
-}
-
-/// Returns the data classes exposed, or why none are.
-fn exposure_text(reached: &Reached) -> String {
-    if reached.encrypted {
-        return "none (encrypted)".to_owned();
-    }
-    if reached.data_classes.is_empty() {
-        return "none".to_owned();
-    }
-    let classes: Vec<&str> = reached
-        .data_classes
-        .iter()
-        .map(|class| class.name())
-        .collect();
-    classes.join(", ")
 }
 
 fn write_ranking(

@@ -13,7 +13,7 @@ use std::sync::{Arc, TryLockError};
 use egui::{Color32, RichText};
 use trustmap_model::Document;
 use trustmap_model::graph::Graph;
-use trustmap_model::review::blast::{self, Access, BlastRadius, Evidence, Hold, Reached};
+use trustmap_model::review::blast::{self, Access, BlastRadius, Evidence, Reached};
 
 use crate::gui::app::TrustmapApp;
 use crate::gui::canvas::Highlight;
@@ -267,12 +267,12 @@ fn reached_row(doc: &Document, ui: &mut egui::Ui, reached: &Reached, selected: b
         ))
         .clicked();
 
-    let mut access = access_text(reached);
+    let mut access = reached.access_text();
     if reached.through_another_identity {
         access.push_str(" (through another identity)");
     }
     ui.label(access);
-    ui.label(exposure_text(reached));
+    ui.label(reached.exposure_text());
 
     match reached.evidence.first() {
         Some(evidence) => {
@@ -322,42 +322,6 @@ fn summary(doc: &Document, radius: &BlastRadius) -> String {
     text
 }
 
-/// Returns how the holder acts as or on a node: the way it holds an identity, then its
-/// actions, such as `associated` or `read, invoke`.
-fn access_text(reached: &Reached) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    if let Some(hold) = reached.hold {
-        parts.push(hold_name(hold));
-    }
-    parts.extend(reached.access.iter().map(|action| action.name()));
-    parts.join(", ")
-}
-
-fn hold_name(hold: Hold) -> &'static str {
-    match hold {
-        Hold::Associated => "associated",
-        Hold::Assumed => "assumed",
-        Hold::Unlocked => "unlocked",
-        Hold::Member => "member",
-    }
-}
-
-/// Returns the data classes exposed, or why none are.
-fn exposure_text(reached: &Reached) -> String {
-    if reached.encrypted {
-        return "none (encrypted)".to_owned();
-    }
-    if reached.data_classes.is_empty() {
-        return "none".to_owned();
-    }
-    let classes: Vec<&str> = reached
-        .data_classes
-        .iter()
-        .map(|class| class.name())
-        .collect();
-    classes.join(", ")
-}
-
 /// Returns an evidence path as node labels joined by the kinds of the edges between them,
 /// such as `Pod SA ─can assume→ Pod role ─grants→ Login`.
 fn path_text(doc: &Document, evidence: &Evidence) -> String {
@@ -380,7 +344,7 @@ fn path_text(doc: &Document, evidence: &Evidence) -> String {
 /// hover text.
 fn evidence_detail(doc: &Document, evidence: &Evidence) -> String {
     let access = match evidence.access {
-        Access::Hold(hold) => hold_name(hold),
+        Access::Hold(hold) => hold.name(),
         Access::Action(action) => action.name(),
     };
     let through = if evidence.through_another_identity {
@@ -466,14 +430,14 @@ mod tests {
     #[test]
     fn access_and_exposure_read_as_words() {
         let mut role = reached("r", false);
-        role.hold = Some(Hold::Assumed);
+        role.hold = Some(blast::Hold::Assumed);
         role.access = vec![Action::Configure];
         role.data_classes = Vec::new();
-        assert_eq!(access_text(&role), "assumed, configure");
-        assert_eq!(exposure_text(&role), "none");
+        assert_eq!(role.access_text(), "assumed, configure");
+        assert_eq!(role.exposure_text(), "none");
 
         let mut store = reached("s", true);
         store.encrypted = true;
-        assert_eq!(exposure_text(&store), "none (encrypted)");
+        assert_eq!(store.exposure_text(), "none (encrypted)");
     }
 }

@@ -74,6 +74,18 @@ pub enum Hold {
     Member,
 }
 
+impl Hold {
+    /// Returns the way of holding as reports spell it, such as `assumed`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Associated => "associated",
+            Self::Assumed => "assumed",
+            Self::Unlocked => "unlocked",
+            Self::Member => "member",
+        }
+    }
+}
+
 /// One access that an evidence path gives.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -125,6 +137,32 @@ pub struct Reached {
     pub through_another_identity: bool,
     /// The path that gives each access, the holding first, then each action of `access`.
     pub evidence: Vec<Evidence>,
+}
+
+impl Reached {
+    /// Returns how the holder acts as or on the node, as reports write it: the way it holds
+    /// an identity, then its actions, such as `associated` or `read, invoke`.
+    pub fn access_text(&self) -> String {
+        let hold = self.hold.map(Hold::name);
+        let actions = self.access.iter().map(|action| action.name());
+        hold.into_iter()
+            .chain(actions)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Returns the data classes exposed, or why none are: `none (encrypted)` when the
+    /// holder reads the store but decrypts none of its keys.
+    pub fn exposure_text(&self) -> String {
+        if self.encrypted {
+            return "none (encrypted)".to_owned();
+        }
+        if self.data_classes.is_empty() {
+            return "none".to_owned();
+        }
+        let classes: Vec<&str> = self.data_classes.iter().map(|class| class.name()).collect();
+        classes.join(", ")
+    }
 }
 
 /// What one compromised identity reaches.
