@@ -1,7 +1,7 @@
 //! The editing commands that act on the selection: add, delete, copy, paste, select all.
 //! Each is one edit, so one undo step.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use trustmap_model::document::{
     Account, CredentialLifetime, DataStore, Document, Edge, EdgeKind, External, ExternalSort, Flow,
@@ -16,6 +16,11 @@ use super::app::{Clipboard, TrustmapApp};
 
 /// Distance in world units between a copied item and its pasted copy.
 const PASTE_OFFSET: f32 = 40.0;
+
+/// Returns a node corner rounded to the whole world unit, as a key of a set of corners.
+fn corner_key(x: f32, y: f32) -> (i64, i64) {
+    (x.round() as i64, y.round() as i64)
+}
 
 /// Returns copied nodes and edges as the text of a model named after the one they come
 /// from. A node whose zone was not copied leaves it, so the text is a valid model that
@@ -198,16 +203,14 @@ impl TrustmapApp {
     /// second.
     pub fn free_center_near(&self, item: PaletteItem, center_world: Point) -> Point {
         let size = Node::new(String::new(), String::new(), item.kind()).size;
+        let occupied = self.occupied_corners();
         let mut center = center_world;
         for _ in 0..100 {
             let corner = self.canvas.snap(Point::new(
                 center.x - size.width / 2.0,
                 center.y - size.height / 2.0,
             ));
-            let occupied = self.doc.nodes.iter().any(|node| {
-                (node.position.x - corner.x).abs() < 1.0 && (node.position.y - corner.y).abs() < 1.0
-            });
-            if !occupied {
+            if !occupied.contains(&corner_key(corner.x, corner.y)) {
                 break;
             }
             center = Point::new(center.x + PASTE_OFFSET, center.y + PASTE_OFFSET);
@@ -432,20 +435,28 @@ impl TrustmapApp {
     /// Returns the smallest multiple of [`PASTE_OFFSET`], down and to the right, that puts
     /// no pasted node's corner on an existing node's corner, so no copy hides a node.
     fn free_paste_offset(&self, nodes: &[Node]) -> f32 {
-        let occupied = |x: f32, y: f32| {
-            self.doc
-                .nodes
-                .iter()
-                .any(|node| (node.position.x - x).abs() < 1.0 && (node.position.y - y).abs() < 1.0)
-        };
+        let occupied = self.occupied_corners();
         (1..=100)
             .map(|step| step as f32 * PASTE_OFFSET)
             .find(|&offset| {
-                !nodes
-                    .iter()
-                    .any(|node| occupied(node.position.x + offset, node.position.y + offset))
+                !nodes.iter().any(|node| {
+                    occupied.contains(&corner_key(
+                        node.position.x + offset,
+                        node.position.y + offset,
+                    ))
+                })
             })
             .unwrap_or(PASTE_OFFSET)
+    }
+
+    /// Returns the corners of every node, each rounded to the whole world unit, so that a
+    /// search for a free place looks each one up instead of scanning every node.
+    fn occupied_corners(&self) -> HashSet<(i64, i64)> {
+        self.doc
+            .nodes
+            .iter()
+            .map(|node| corner_key(node.position.x, node.position.y))
+            .collect()
     }
 
     /// Returns `{stem}-copy-{n}` with the smallest `n` unused in the document and in
